@@ -1,0 +1,1 @@
+"""The Analytics module: sales and traffic reports for vendors and staff."""

@@ -1,0 +1,1 @@
+"""The Billing module: invoices and subscriptions charged through payments."""

@@ -1,0 +1,1 @@
+"""The Catalog module: products, variants and categories a vendor sells."""

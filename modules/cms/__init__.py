@@ -1,0 +1,1 @@
+"""The Content module: pages and content blocks for platform and storefront sites."""

@@ -1,0 +1,4 @@
+"""The Customers module.
+
+Customer accounts of each vendor: profiles, addresses, consent and segments.
+"""

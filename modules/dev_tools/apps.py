@@ -1,0 +1,32 @@
+from django.utils.translation import gettext_lazy as _
+
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    Tier,
+)
+
+
+class DevToolsConfig(ModuleConfig):
+    name = "modules.dev_tools"
+    label = "dev_tools"
+    verbose_name = _("Developer tools")
+    description = _("Staff-only views of the module registry and dependency graph.")
+    tier = Tier.INTERNAL
+    features = ("registry_explorer",)
+    menus = {
+        FrontendType.ADMIN: (
+            MenuSectionDefinition(
+                id="developer-tools",
+                label=_("Developer tools"),
+                order=900,
+                items=(
+                    MenuItemDefinition(
+                        id="registry", label=_("Module registry"), url_name="registry", icon="graph"
+                    ),
+                ),
+            ),
+        ),
+    }

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from modules.dev_tools.views import staff
+
+admin_urlpatterns = [
+    path("", staff.RegistryView.as_view(), name="registry"),
+]

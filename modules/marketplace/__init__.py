@@ -1,0 +1,1 @@
+"""The Marketplace module: one storefront selling many vendors' stock, with commissions."""

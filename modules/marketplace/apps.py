@@ -1,0 +1,33 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+
+
+class MarketplaceConfigSchema(serializers.Serializer):
+    commission_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, default="10.00"
+    )
+    require_vendor_approval = serializers.BooleanField(default=True)
+
+
+class MarketplaceConfig(ModuleConfig):
+    name = "modules.marketplace"
+    label = "marketplace"
+    verbose_name = _("Marketplace")
+    description = _("One storefront selling many vendors' stock, with commissions.")
+    tier = Tier.OPTIONAL
+    requires = (
+        "inventory",
+        "catalog",
+    )
+    features = ("multi_vendor_listings", "commissions")
+    permissions = (
+        PermissionDefinition(
+            "marketplace.view", _("View marketplace listings"), roles=("manager", "staff", "viewer")
+        ),
+        PermissionDefinition(
+            "marketplace.manage", _("Manage marketplace listings"), roles=("manager",)
+        ),
+    )
+    config_schema = MarketplaceConfigSchema

@@ -1,0 +1,1 @@
+"""The Messaging module: e-mail notifications and messages between vendors and customers."""

@@ -1,0 +1,1 @@
+"""The Monitoring module: staff-only health overview and scheduled module health checks."""

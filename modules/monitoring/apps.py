@@ -1,0 +1,42 @@
+from django.utils.translation import gettext_lazy as _
+
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    ScheduledTask,
+    Tier,
+)
+
+
+class MonitoringConfig(ModuleConfig):
+    name = "modules.monitoring"
+    label = "monitoring"
+    verbose_name = _("Monitoring")
+    description = _("Staff-only health overview and scheduled module health checks.")
+    tier = Tier.INTERNAL
+    features = ("health_overview",)
+    scheduled_tasks = (
+        ScheduledTask(
+            name="check-module-health",
+            task="monitoring.check_module_health",
+            schedule="*/5 * * * *",
+            per_platform=True,
+            description="Run the health check of every module enabled on each platform.",
+        ),
+    )
+    menus = {
+        FrontendType.ADMIN: (
+            MenuSectionDefinition(
+                id="monitoring",
+                label=_("Monitoring"),
+                order=900,
+                items=(
+                    MenuItemDefinition(
+                        id="health", label=_("Module health"), url_name="overview", icon="heart"
+                    ),
+                ),
+            ),
+        ),
+    }

@@ -1,0 +1,23 @@
+"""Scheduled work of the monitoring module."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from modules.monitoring.services import module_health
+from orion_core.services import ModuleService
+from orion_core.tasks import PlatformTask
+
+OK = "ok"
+
+
+@shared_task(base=PlatformTask, module="monitoring", name="monitoring.check_module_health")
+def check_module_health(*, platform_id: int) -> dict[str, str]:
+    """Run the ``health_check`` hook of every module enabled on the platform.
+
+    Returns ``{code: "ok" | "<error message>"}`` (JSON-able, for the result backend). A failing
+    module is logged as an error and reported; it never stops the others from being checked.
+    Runs only where monitoring is enabled (``PlatformTask`` re-checks when the task starts).
+    """
+    enabled = ModuleService().enabled_codes(platform_id)
+    return {health.code: OK if health.ok else health.detail for health in module_health(enabled)}

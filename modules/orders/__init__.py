@@ -1,0 +1,1 @@
+"""The Orders module: carts, checkout and order management."""

@@ -1,0 +1,1 @@
+"""The Payments module: taking payments through a payment provider, refunds and payouts."""

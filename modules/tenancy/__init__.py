@@ -1,0 +1,1 @@
+"""The Tenancy module: users, companies, vendors, vendor teams and their roles."""

@@ -1,0 +1,74 @@
+"""Request-time resolution of the platform and the gate in front of module views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+
+from orion_core import metrics
+from orion_core.frontends import frontend_for_path
+from orion_core.modules.registry import get_registry
+from orion_core.observability import tag_request
+from orion_core.state import state_for_host
+
+# Paths served without tenant resolution: probes and scrapers must work on any host.
+EXEMPT_PREFIXES = ("/health/", "/metrics", "/static/")
+
+
+class PlatformMiddleware:
+    """Set ``request.platform`` (or None) and ``request.modules`` from the Host header, and
+    ``request.frontend`` (a ``FrontendType`` or None) from the path.
+
+    One shared-cache round trip on the warm path, no SQL; the result is memoised on the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(EXEMPT_PREFIXES):
+            request.platform, request.modules, request.frontend = None, frozenset(), None
+        else:
+            # split_domain_port copes with IPv6 literals and a trailing dot, unlike rsplit(":").
+            domain, _port = split_domain_port(request.get_host())
+            state = state_for_host(domain)
+            request.platform = state.platform if state else None
+            request.modules = state.enabled if state else frozenset()
+            request.frontend = frontend_for_path(request.path_info)
+            if request.platform is not None:
+                tag_request(request.platform.code, None)
+        return self.get_response(request)
+
+
+class ModuleGateMiddleware:
+    """404 for a view in the namespace of a module the request's platform has not enabled.
+
+    Internal modules are also hidden from anyone who is not staff.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> None:
+        match = request.resolver_match
+        if match is None or not match.namespaces:
+            return
+        code = match.namespaces[0]
+        registry = get_registry()
+        if code not in registry:
+            return
+        allowed = code in getattr(request, "modules", ()) and (
+            not registry.is_internal(code) or getattr(request.user, "is_staff", False)
+        )
+        metrics.module_requests.labels(module=code, outcome="served" if allowed else "gated").inc()
+        tag_request(None, code)
+        if not allowed:
+            raise Http404(f"Module '{code}' is not enabled here.")

@@ -1,0 +1,23 @@
+"""The public API for module authors: declare a module with these names."""
+
+from orion_core.modules.config import ModuleConfig
+from orion_core.modules.definition import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleDefinition,
+    PermissionDefinition,
+    ScheduledTask,
+    Tier,
+)
+
+__all__ = [
+    "FrontendType",
+    "MenuItemDefinition",
+    "MenuSectionDefinition",
+    "ModuleConfig",
+    "ModuleDefinition",
+    "PermissionDefinition",
+    "ScheduledTask",
+    "Tier",
+]

@@ -1,0 +1,247 @@
+"""System checks that refuse to start Orion on a broken module declaration.
+
+Each rule is a function of a registry so tests can feed it a deliberately broken one; the
+functions registered with Django run them on the installed registry.
+
+| id | problem |
+| --- | --- |
+| orion.E001 | a module requires an unknown module |
+| orion.E002 | a dependency cycle |
+| orion.E003 | a core module requires a non-core module |
+| orion.E004 | two modules share a code |
+| orion.E005 | an internal module declares VENDOR or STOREFRONT menus |
+| orion.E006 | a menu item's URL name does not resolve in the module's namespace |
+| orion.E007 | a stored config no longer validates against the module's schema (database) |
+| orion.E008 | a module's default_config does not validate against its own schema |
+| orion.E009 | a permission names a role that does not exist |
+| orion.E010 | two permissions share a code |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import connection
+from django.urls import get_resolver
+
+from orion_core.exceptions import ModuleConfigError
+from orion_core.models import PlatformModule
+from orion_core.modules.definition import VENDOR_ROLES, FrontendType
+from orion_core.modules.registry import ModuleRegistry, get_registry
+from orion_core.services.config import missing_required, required_fields, validate_config
+
+ORION_TAG = "orion"
+
+
+def check_requirements(registry: ModuleRegistry) -> list[CheckMessage]:
+    return [
+        Error(
+            f"Module '{d.code}' requires unknown module '{req}'.",
+            hint=f"Install the '{req}' app or remove it from {d.code}'s requires.",
+            obj=d.code,
+            id="orion.E001",
+        )
+        for d in registry
+        for req in d.requires
+        if req not in registry
+    ]
+
+
+def check_cycles(registry: ModuleRegistry) -> list[CheckMessage]:
+    cycle = registry.find_cycle()
+    if not cycle:
+        return []
+    return [
+        Error(
+            f"Module dependency cycle: {' -> '.join(cycle)}.",
+            hint="A module cannot require itself, directly or through others.",
+            obj=cycle[0],
+            id="orion.E002",
+        )
+    ]
+
+
+def check_core_requirements(registry: ModuleRegistry) -> list[CheckMessage]:
+    return [
+        Error(
+            f"Core module '{d.code}' requires non-core module '{req}'.",
+            hint="Core modules are always on, so they may only require core modules.",
+            obj=d.code,
+            id="orion.E003",
+        )
+        for d in registry
+        if d.is_core
+        for req in d.requires
+        if req in registry and not registry.is_core(req)
+    ]
+
+
+def check_duplicates(registry: ModuleRegistry) -> list[CheckMessage]:
+    return [
+        Error(f"More than one module has the code '{code}'.", obj=code, id="orion.E004")
+        for code in sorted(set(registry.duplicates))
+    ]
+
+
+def check_internal_menus(registry: ModuleRegistry) -> list[CheckMessage]:
+    public = (FrontendType.VENDOR, FrontendType.STOREFRONT)
+    return [
+        Error(
+            f"Internal module '{d.code}' declares {frontend} menus.",
+            hint="Internal modules are for staff only; declare ADMIN menus instead.",
+            obj=d.code,
+            id="orion.E005",
+        )
+        for d in registry
+        if d.is_internal
+        for frontend in public
+        if d.menus.get(frontend)
+    ]
+
+
+def check_menu_urls(registry: ModuleRegistry) -> list[CheckMessage]:
+    namespaces = get_resolver().namespace_dict
+    errors = []
+    for d in registry:
+        names = set(namespaces[d.code][1].reverse_dict) if d.code in namespaces else set()
+        for frontend in FrontendType:
+            for item in d.menu_items(frontend):
+                if item.url_name not in names:
+                    errors.append(
+                        Error(
+                            f"Menu item '{item.id}' of module '{d.code}' points to URL name "
+                            f"'{d.code}:{item.url_name}', which does not exist.",
+                            hint=f"Add a URL pattern named '{item.url_name}' to {d.code}/urls.py.",
+                            obj=d.code,
+                            id="orion.E006",
+                        )
+                    )
+    return errors
+
+
+def check_permissions(registry: ModuleRegistry) -> list[CheckMessage]:
+    errors = []
+    owners: dict[str, str] = {}
+    for d in registry:
+        for perm in d.permissions:
+            for role in set(perm.roles) - set(VENDOR_ROLES):
+                errors.append(
+                    Error(
+                        f"Permission '{perm.code}' of module '{d.code}' names unknown role "
+                        f"'{role}'.",
+                        hint=f"Roles are: {', '.join(VENDOR_ROLES)}.",
+                        obj=d.code,
+                        id="orion.E009",
+                    )
+                )
+            if perm.code in owners:
+                errors.append(
+                    Error(
+                        f"Permission '{perm.code}' is declared by both '{owners[perm.code]}' "
+                        f"and '{d.code}'.",
+                        obj=d.code,
+                        id="orion.E010",
+                    )
+                )
+            owners.setdefault(perm.code, d.code)
+    return errors
+
+
+def check_default_configs(registry: ModuleRegistry) -> list[CheckMessage]:
+    """Defaults must validate; only settings with no default (required) may be missing.
+
+    The defaults are passed as values so a key the schema does not know (a typo) is reported too.
+    """
+    errors = []
+    for d in registry:
+        if d.config_schema is None:
+            continue
+        try:
+            validate_config(d, dict(d.default_config))
+        except ModuleConfigError as exc:
+            invalid = {f: m for f, m in exc.errors.items() if f not in required_fields(d)}
+            if invalid:
+                errors.append(
+                    Error(
+                        f"Default config of module '{d.code}' does not validate: "
+                        f"{ModuleConfigError(d.code, invalid)}",
+                        obj=d.code,
+                        id="orion.E008",
+                    )
+                )
+    return errors
+
+
+def check_stored_configs(registry: ModuleRegistry) -> list[CheckMessage]:
+    """Enabled modules must have a valid config (a setting made required by an upgrade counts);
+    a disabled module's stored values must still validate, but its required settings may wait
+    until it is enabled again (enabling refuses until they are set)."""
+    errors = []
+    rows = (
+        PlatformModule.objects.select_related("platform")
+        .exclude(config={}, is_enabled=False)
+        .order_by("platform__code", "module_code")
+    )
+    for row in rows:
+        if row.module_code not in registry:
+            continue
+        definition = registry.get(row.module_code)
+        try:
+            validate_config(definition, {}, current=row.config)
+        except ModuleConfigError as exc:
+            if not row.is_enabled:
+                missing = set(missing_required(definition, row.config))
+                exc = ModuleConfigError(
+                    exc.code, {f: m for f, m in exc.errors.items() if f not in missing}
+                )
+                if not exc.errors:
+                    continue
+            errors.append(
+                Error(
+                    f"Stored config of module '{row.module_code}' on platform "
+                    f"'{row.platform.code}' no longer validates: {exc}",
+                    hint=f"Fix it with: manage.py module config set {row.module_code} "
+                    f"--platform {row.platform.code} KEY=VALUE",
+                    obj=f"{row.platform.code}:{row.module_code}",
+                    id="orion.E007",
+                )
+            )
+    return errors
+
+
+DECLARATION_CHECKS: tuple[Callable[[ModuleRegistry], list[CheckMessage]], ...] = (
+    check_requirements,
+    check_cycles,
+    check_core_requirements,
+    check_duplicates,
+    check_internal_menus,
+    check_default_configs,
+    check_permissions,
+)
+
+
+def run_declaration_checks(registry: ModuleRegistry) -> list[CheckMessage]:
+    return [message for check in DECLARATION_CHECKS for message in check(registry)]
+
+
+@register(ORION_TAG)
+def module_declarations(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    return run_declaration_checks(get_registry())
+
+
+@register(ORION_TAG, Tags.urls)
+def module_menu_urls(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    return check_menu_urls(get_registry())
+
+
+@register(ORION_TAG, Tags.database)
+def module_stored_configs(
+    app_configs: Iterable[Any] | None = None, databases: Iterable[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if not databases or PlatformModule._meta.db_table not in connection.introspection.table_names():
+        return []  # `migrate` runs database checks before it has created our tables
+    return check_stored_configs(get_registry())

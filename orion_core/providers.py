@@ -1,0 +1,102 @@
+"""What modules contribute to dashboards and pages, and the aggregators that ask them.
+
+A module offers providers as ``metrics_provider``, ``widgets_provider`` and ``context_provider``
+objects in its ``providers.py``. Aggregators ask only the modules enabled on the platform, in
+dependency order; a provider that raises is logged, counted and left out, so one broken module
+never breaks a page (the pattern of Saleor's plugin manager).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from orion_core import metrics
+from orion_core.modules.registry import ModuleRegistry, get_registry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.http import HttpRequest
+
+    from orion_core.models import Platform
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One figure for a dashboard, e.g. ``Metric("orders.today", "Orders today", 12)``."""
+
+    key: str
+    label: str
+    value: int | float | str
+    unit: str = ""
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A dashboard panel: a template rendered with ``context``."""
+
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    order: int = 100
+    module: str = ""
+
+
+@runtime_checkable
+class MetricsProvider(Protocol):
+    def get_metrics(self, platform: Platform) -> Iterable[Metric]: ...
+
+
+@runtime_checkable
+class WidgetProvider(Protocol):
+    def get_widgets(self, platform: Platform, user: Any) -> Iterable[Widget]: ...
+
+
+@runtime_checkable
+class ContextProvider(Protocol):
+    def get_context(self, request: HttpRequest) -> dict[str, Any]: ...
+
+
+def _ask(
+    kind: str, enabled: Iterable[str], call: Any, registry: ModuleRegistry | None
+) -> list[tuple[str, Any]]:
+    registry = registry if registry is not None else get_registry()
+    enabled = set(enabled)
+    answers = []
+    for code in (c for c in registry.dependency_order() if c in enabled):
+        try:
+            provider = registry.provider(code, kind)
+            if provider is not None:
+                answers.append((code, call(provider)))
+        except Exception:
+            logger.exception("The %s provider of module %s failed; left out", kind, code)
+            metrics.provider_failures.labels(module=code, kind=kind).inc()
+    return answers
+
+
+def collect_metrics(
+    platform: Platform, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
+) -> list[Metric]:
+    answers = _ask("metrics", enabled, lambda p: list(p.get_metrics(platform)), registry)
+    return [m for _, found in answers for m in found]
+
+
+def collect_widgets(
+    platform: Platform, user: Any, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
+) -> list[Widget]:
+    answers = _ask("widgets", enabled, lambda p: list(p.get_widgets(platform, user)), registry)
+    return sorted((w for _, found in answers for w in found), key=lambda w: (w.order, w.key))
+
+
+def collect_context(
+    request: HttpRequest, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
+) -> dict[str, Any]:
+    """Each module's template context under its own code: ``{{ billing.plan_name }}``."""
+    answers = _ask("context", enabled, lambda p: dict(p.get_context(request)), registry)
+    return dict(answers)

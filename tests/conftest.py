@@ -1,0 +1,91 @@
+"""Shared fixtures. Tests that need PostgreSQL, Redis or Chromium skip with a reason on a laptop
+without them; ``ORION_REQUIRE_SERVICES=1`` (set by ``.ci/run``) turns every such skip into a
+failure so CI always runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from orion_core import state
+from orion_core.testing import PlatformFactory, StaffUserFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("ORION_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_configure(config) -> None:
+    """Parallel workers (pytest -n) share one Redis: give each worker its own key prefix so one
+    worker's generation bump never answers for another's test. Child processes inherit it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+
+        prefix = f"orion-test-{worker}"
+        os.environ["CACHE_KEY_PREFIX"] = prefix
+        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip (or, in CI, fail) when a real service a test needs is not there."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (ORION_REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _stale_module_state():
+    """Cached platform states from an earlier test must never answer for this one."""
+    state.invalidate()
+    yield
+    state.invalidate()
+
+
+@pytest.fixture
+def postgres(db):
+    require(connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://…")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            url = ""
+    require(bool(url), "needs Redis: set REDIS_URL=redis://…")
+    return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    require(shutil.which(CHROMIUM) is not None, f"needs Chromium at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def platform(db):
+    return PlatformFactory(code="acme", name="Acme", domains=["acme.test"])
+
+
+@pytest.fixture
+def other_platform(db):
+    return PlatformFactory(code="globex", name="Globex", domains=["globex.test"])
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory()
