@@ -1,0 +1,187 @@
+"""Vendors' own storefront domains: DNS ownership proof and the cached host → vendor route.
+
+A vendor proves it owns ``shop.example.com`` by publishing its ``verification_token`` as a TXT
+record of ``_orion-verify.shop.example.com``; ``verify_domain`` checks it (the scheduled task
+``tenancy.verify_vendor_domains`` does so for every unverified domain).
+
+``route_for_host`` answers, for a request's host, which active vendor (and which of its
+platforms) serves it. Like ``orion_core.state``, it reads the shared module-state generation in
+the same ``get_many`` as its entry and trusts only entries written at that generation; every
+committed change of a vendor, its platforms or its domains bumps the generation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from modules.tenancy.models import Vendor, VendorDomain, VendorPlatform
+from orion_core import state
+
+logger = logging.getLogger(__name__)
+
+VERIFY_PREFIX = "_orion-verify."
+Resolver = Callable[[str], list[str]]
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+def dns_txt_records(name: str) -> list[str]:
+    """The TXT strings of ``name`` (each record's character-strings joined)."""
+    import dns.resolver
+
+    answer = dns.resolver.resolve(name, "TXT", lifetime=5.0)
+    return [b"".join(rdata.strings).decode("utf-8", "replace") for rdata in answer]
+
+
+def verify_domain(domain: VendorDomain, resolver: Resolver | None = None) -> bool:
+    """Look up ``_orion-verify.<domain>`` and mark the domain verified when one of its TXT
+    records is the domain's token. ``last_checked_at`` is set either way; a failed lookup
+    (no such name, no answer, timeout) counts as not verified."""
+    resolver = resolver or dns_txt_records
+    name = f"{VERIFY_PREFIX}{domain.domain}"
+    try:
+        records = resolver(name)
+    except Exception as exc:  # noqa: BLE001 - NXDOMAIN, NoAnswer, timeouts: the outside world
+        logger.info("TXT lookup of %s failed: %s", name, exc)
+        records = []
+    matched = any(record.strip().strip('"') == domain.verification_token for record in records)
+    now = timezone.now()
+    domain.last_checked_at = now
+    fields = ["last_checked_at"]
+    if matched and domain.verified_at is None:
+        domain.verified_at = now
+        fields.append("verified_at")
+    with scopes_disabled():
+        domain.save(update_fields=fields)
+    return matched
+
+
+# --- routing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VendorRoute:
+    """The active vendor a verified domain serves, and the platform it is served on."""
+
+    vendor: Vendor
+    platform_id: int
+
+    @property
+    def vendor_id(self) -> int:
+        return self.vendor.pk
+
+    @property
+    def vendor_code(self) -> str:
+        return self.vendor.code
+
+
+_VENDOR_FIELDS = tuple(f.attname for f in Vendor._meta.concrete_fields)
+
+
+def _route_key(host: str) -> str:
+    return f"orion:tenancy:vendor-domain:{host}"
+
+
+def route_for_host(host: str) -> VendorRoute | None:
+    """The route of ``host``; None for unknown, unverified or inactive vendors' domains.
+
+    Warm: one cache round trip, no SQL. If the cache is down, the database answers.
+    """
+    host = host.lower().rstrip(".")
+    key = _route_key(host)
+    try:
+        found = cache.get_many([state.GENERATION_KEY, key])
+    except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
+        logger.warning("Vendor domain cache unavailable; reading the database", exc_info=True)
+        return _thaw(_load(host))
+    generation = found.get(state.GENERATION_KEY)
+    entry = found.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return _thaw(entry[1])
+    if generation is None:
+        try:
+            cache.add(state.GENERATION_KEY, time.time_ns(), timeout=None)
+            generation = cache.get(state.GENERATION_KEY)
+        except Exception:  # noqa: BLE001
+            logger.warning("Vendor domain cache unavailable; reading the database", exc_info=True)
+            return _thaw(_load(host))
+    # The generation was read before the database: a change committing meanwhile bumps past it.
+    frozen = _load(host)
+    if generation is not None:
+        try:
+            cache.set(key, (generation, frozen), timeout=settings.ORION_STATE_CACHE_TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not store a vendor domain route in the cache", exc_info=True)
+    return _thaw(frozen)
+
+
+Frozen = tuple[tuple[Any, ...], int] | None
+
+
+def _load(host: str) -> Frozen:
+    with scopes_disabled():
+        domain = (
+            VendorDomain.objects.select_related("vendor")
+            .filter(domain=host, verified_at__isnull=False, vendor__status=Vendor.Status.ACTIVE)
+            .first()
+        )
+        if domain is None:
+            return None
+        platform_id = (
+            VendorPlatform.objects.filter(
+                vendor_id=domain.vendor_id,
+                status=Vendor.Status.ACTIVE,
+                platform__is_active=True,
+            )
+            .order_by("created_at", "pk")
+            .values_list("platform_id", flat=True)
+            .first()
+        )
+    if platform_id is None:
+        return None
+    return tuple(getattr(domain.vendor, name) for name in _VENDOR_FIELDS), platform_id
+
+
+def _thaw(frozen: Frozen) -> VendorRoute | None:
+    if frozen is None:
+        return None
+    values, platform_id = frozen
+    vendor = Vendor.from_db(DEFAULT_DB_ALIAS, _VENDOR_FIELDS, values)
+    return VendorRoute(vendor=vendor, platform_id=platform_id)
+
+
+# --- invalidation ------------------------------------------------------------------------------
+
+
+def invalidate_on_commit() -> None:
+    transaction.on_commit(state.invalidate)
+
+
+@receiver(post_save, sender=Vendor, dispatch_uid="tenancy_vendor_saved")
+@receiver(post_delete, sender=Vendor, dispatch_uid="tenancy_vendor_deleted")
+@receiver(post_save, sender=VendorPlatform, dispatch_uid="tenancy_vendor_platform_saved")
+@receiver(post_delete, sender=VendorPlatform, dispatch_uid="tenancy_vendor_platform_deleted")
+@receiver(post_delete, sender=VendorDomain, dispatch_uid="tenancy_vendor_domain_deleted")
+def _routes_changed(**kwargs: Any) -> None:
+    invalidate_on_commit()
+
+
+@receiver(post_save, sender=VendorDomain, dispatch_uid="tenancy_vendor_domain_saved")
+def _domain_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
+    # A check that found nothing only touches last_checked_at: no route changed, keep caches.
+    if update_fields is not None and set(update_fields) <= {"last_checked_at"}:
+        return
+    invalidate_on_commit()
