@@ -1,0 +1,126 @@
+"""The staff dashboard's home: a platform switcher, a summary of the chosen platform, and the
+widgets and metrics its enabled modules contribute.
+
+The dashboard manages one platform at a time, chosen by staff and kept in the session (it need
+not be the platform of the host the dashboard is served on).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from orion_core.models import Platform
+from orion_core.modules.registry import get_registry
+from orion_core.providers import collect_metrics, collect_widgets
+from orion_core.services import ModuleService
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "orion_dashboard_platform"
+LATEST_AUDIT_ENTRIES = 10
+
+
+def chosen_platform(request: HttpRequest, platforms: list[Platform]) -> Platform | None:
+    """The platform the dashboard manages: the session's choice, else the request's, else the
+    first one."""
+    by_code = {p.code: p for p in platforms}
+    chosen = by_code.get(request.session.get(SESSION_KEY, ""))
+    if chosen is None and getattr(request, "platform", None) is not None:
+        chosen = by_code.get(request.platform.code)
+    if chosen is None and platforms:
+        chosen = platforms[0]
+    return chosen
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class DashboardMixin:
+    """Staff only; sets ``self.platforms`` (all of them) and ``self.platform`` (the chosen one).
+
+    Pages that need a platform and find none render the empty state instead.
+    """
+
+    requires_platform = True
+    empty_template_name = "core/dashboard/no_platform.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.service = ModuleService()
+        self.registry = get_registry()
+        self.platforms = list(Platform.objects.order_by("code"))
+        self.platform = chosen_platform(request, self.platforms)
+        if self.platform is None and self.requires_platform:
+            return TemplateView.as_view(template_name=self.empty_template_name)(request)
+        self.prepare(**kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def prepare(self, **kwargs: Any) -> None:
+        """Hook for the view's own lookups, run after the staff check; may raise Http404."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context.update(dashboard_platforms=self.platforms, dashboard_platform=self.platform)
+        return context
+
+
+class DashboardHomeView(DashboardMixin, TemplateView):
+    template_name = "core/dashboard/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        platform = self.platform
+        records = self.service.records(platform)
+        core = {d.code for d in self.registry if d.is_core}
+        enabled = {code for code, r in records.items() if r.is_enabled and code in self.registry}
+        enabled |= core
+        widgets = []
+        for widget in collect_widgets(platform, self.request.user, enabled):
+            try:
+                html = render_to_string(widget.template, widget.context, request=self.request)
+            except Exception:  # a broken widget is left out; the page still renders
+                logger.exception(
+                    "Widget %s of module %s failed to render", widget.key, widget.module
+                )
+                continue
+            widgets.append({"widget": widget, "html": html})
+        return super().get_context_data(
+            enabled_count=len(enabled),
+            module_count=len(self.registry),
+            optional_enabled=sorted(c for c in enabled if c not in core),
+            latest_entries=list(self.service.history(platform)[:LATEST_AUDIT_ENTRIES]),
+            metrics=collect_metrics(platform, enabled),
+            widgets=widgets,
+            **kwargs,
+        )
+
+
+class SwitchPlatformView(DashboardMixin, TemplateView):
+    """GET: a page to choose the platform to manage. POST ``platform=<code>`` (and ``next``):
+    manage that platform from now on (kept in the session)."""
+
+    template_name = "core/dashboard/switch.html"
+    requires_platform = False
+
+    def post(self, request: HttpRequest) -> HttpResponseRedirect:
+        code = request.POST.get("platform", "")
+        platform = Platform.objects.filter(code=code).first()
+        if platform is None:
+            messages.error(request, _("Unknown platform “%(code)s”.") % {"code": code})
+        else:
+            request.session[SESSION_KEY] = platform.code
+            messages.success(request, _("Now managing %(name)s.") % {"name": platform.name})
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("core:dashboard")
+        return redirect(target)

@@ -1,0 +1,402 @@
+"""The sidebar of a frontend, built from the menus modules declare (ARCHITECTURE.md §4, §6).
+
+``build_menu(request)`` gives the sections and items the request's user sees on the request's
+frontend and platform. An item is shown when, in this order:
+
+1. its module is enabled on the platform;
+2. its module is not internal, or the user is staff and the frontend is ADMIN (internal
+   modules never appear on the vendor portal or the storefront);
+3. the user holds the item's ``permission`` (``orion_core.permissions``), if it names one;
+4. the platform's menu configuration (``PlatformMenuConfig``) does not hide it, unless the item
+   is ``mandatory``;
+5. its URL can be built here (vendor and storefront URLs take ``vendor_code`` from the URL of
+   the current page).
+
+``explain_menu(request, frontend)`` gives that decision, with its reason, for every item
+declared on the frontend; ``build_menu`` keeps the shown ones, so the two never disagree.
+
+Order is explicit and deterministic. Modules may add items to one section by declaring the same
+section id; the section takes its label and ``order`` from the first declaring module in
+dependency order. Sections are sorted by (``order``, dependency rank of that module, id); items
+within a section by (``order``, dependency rank of their module, id), so a module can place an
+item between another module's items. Sections left empty are dropped.
+
+Cost: no SQL on the warm path. The platform's menu configuration is read with one query when
+cold and cached in the shared cache under the module state generation
+(``orion_core.state.GENERATION_KEY``), exactly like platform states: a change bumps the
+generation on commit, and a reader tags what it stores with the generation it read first, so an
+old configuration can never be put back. Everything is memoised on the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from orion_core import metrics
+from orion_core.models import PlatformMenuConfig
+from orion_core.modules.definition import FrontendType, MenuItemDefinition, MenuSectionDefinition
+from orion_core.modules.registry import ModuleRegistry, get_registry
+from orion_core.permissions import effective_permissions
+from orion_core.state import GENERATION_KEY
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+# Frontends whose URLs carry the vendor code (orion_core.urls.FRONTEND_MOUNTS).
+VENDOR_SCOPED = frozenset({FrontendType.VENDOR, FrontendType.STOREFRONT})
+
+_MENUS = "_orion_menus"
+_CONFIG = "_orion_menu_config"
+
+
+# --- what is built -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the built sidebar."""
+
+    id: str
+    key: str  # "module:item_id", as stored in PlatformMenuConfig.hidden_items
+    label: str
+    url: str
+    icon: str
+    module: str
+    active: bool = False
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """A titled group of the built sidebar; never empty."""
+
+    id: str
+    label: str
+    order: int
+    items: tuple[MenuItem, ...]
+
+
+class Reason:
+    """Machine-readable codes of an ``ItemDecision`` (its ``reason`` is the human text)."""
+
+    SHOWN = "shown"
+    MODULE_DISABLED = "module_disabled"
+    INTERNAL = "internal"
+    PERMISSION = "permission"
+    HIDDEN = "hidden"
+    NO_URL = "no_url"
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """Whether one declared item is shown to this request, and why."""
+
+    key: str
+    module: str
+    section_id: str
+    section_label: str
+    item_id: str
+    label: str
+    shown: bool
+    code: str
+    reason: str
+    permission: str = ""
+    mandatory: bool = False
+    url: str = ""
+
+
+# --- what is declared ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeclaredItem:
+    """A menu item as a module declares it, with the section it is listed under."""
+
+    module: str
+    section: MenuSectionDefinition
+    item: MenuItemDefinition
+    rank: int  # the module's place in dependency order
+
+    @property
+    def key(self) -> str:
+        return item_key(self.module, self.item.id)
+
+
+def item_key(module: str, item_id: str) -> str:
+    return f"{module}:{item_id}"
+
+
+def declared_items(
+    frontend: FrontendType | str, registry: ModuleRegistry | None = None
+) -> list[DeclaredItem]:
+    """Every item any installed module declares on ``frontend``, in menu order.
+
+    Items of a shared section id are listed under the section of its first declaring module.
+    """
+    registry = registry if registry is not None else get_registry()
+    frontend = FrontendType(frontend)
+    rank = {code: index for index, code in enumerate(registry.dependency_order())}
+    sections: dict[str, tuple[MenuSectionDefinition, int]] = {}
+    found: list[tuple[str, str, MenuItemDefinition, int]] = []
+    for code in registry.dependency_order():
+        for section in registry.get(code).menus.get(frontend, ()):
+            sections.setdefault(section.id, (section, rank[code]))
+            found.extend((code, section.id, item, rank[code]) for item in section.items)
+
+    def section_key(section_id: str) -> tuple[int, int, str]:
+        section, owner_rank = sections[section_id]
+        return (section.order, owner_rank, section.id)
+
+    found.sort(key=lambda f: (*section_key(f[1]), f[2].order, f[3], f[2].id))
+    return [
+        DeclaredItem(module=code, section=sections[section_id][0], item=item, rank=module_rank)
+        for code, section_id, item, module_rank in found
+    ]
+
+
+# --- the platform's menu configuration -----------------------------------------------------
+
+
+def _config_key(platform_id: int) -> str:
+    return f"orion:menus:platform:{platform_id}"
+
+
+def _load_config(platform_id: int) -> dict[str, tuple[str, ...]]:
+    rows = PlatformMenuConfig.objects.filter(platform_id=platform_id).values_list(
+        "frontend", "hidden_items"
+    )
+    return {
+        frontend: tuple(sorted(k for k in (hidden or ()) if isinstance(k, str)))
+        for frontend, hidden in rows
+    }
+
+
+def menu_config(platform_id: int) -> dict[str, tuple[str, ...]]:
+    """``{frontend: hidden item keys}`` of one platform: one cache round trip when warm."""
+    key = _config_key(platform_id)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
+        logger.warning("Menu config cache unavailable; reading the database", exc_info=True)
+        metrics.cache_errors.inc()
+        return _load_config(platform_id)
+    generation = found.get(GENERATION_KEY)
+    entry = found.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return entry[1]
+    if generation is None:
+        try:
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        except Exception:  # noqa: BLE001
+            logger.warning("Menu config cache unavailable; reading the database", exc_info=True)
+            metrics.cache_errors.inc()
+            return _load_config(platform_id)
+    config = _load_config(platform_id)  # read after the generation: see the module docstring
+    if generation is not None:
+        try:
+            cache.set(key, (generation, config), timeout=settings.ORION_STATE_CACHE_TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not store the menu config in the cache", exc_info=True)
+            metrics.cache_errors.inc()
+    return config
+
+
+def hidden_items(request: HttpRequest, frontend: FrontendType | str) -> frozenset[str]:
+    """Keys the request's platform hides on ``frontend`` (memoised on the request)."""
+    platform = getattr(request, "platform", None)
+    if platform is None:
+        return frozenset()
+    memo = getattr(request, _CONFIG, None)
+    if memo is None or memo[0] != platform.pk:
+        memo = (platform.pk, menu_config(platform.pk))
+        setattr(request, _CONFIG, memo)
+    return frozenset(memo[1].get(FrontendType(frontend).value, ()))
+
+
+# --- deciding ------------------------------------------------------------------------------
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", True))
+
+
+def _url_kwargs(request: HttpRequest, frontend: FrontendType) -> dict[str, Any]:
+    if frontend not in VENDOR_SCOPED:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    vendor_code = (getattr(match, "kwargs", None) or {}).get("vendor_code")
+    return {"vendor_code": vendor_code} if vendor_code else {}
+
+
+def _decide(
+    request: HttpRequest, frontend: FrontendType, declared: DeclaredItem, context: _Context
+) -> tuple[str, str, str]:
+    """(code, reason, url) of one item."""
+    registry, module, item = context.registry, declared.module, declared.item
+    if module not in context.enabled:
+        return (
+            Reason.MODULE_DISABLED,
+            _("module %(module)s disabled on this platform") % {"module": module},
+            "",
+        )
+    if registry.is_internal(module):
+        if frontend is not FrontendType.ADMIN:
+            return Reason.INTERNAL, _("internal module: never on this frontend"), ""
+        if not context.staff:
+            return Reason.INTERNAL, _("internal module: staff only"), ""
+    if item.permission and item.permission not in context.permissions():
+        return (
+            Reason.PERMISSION,
+            _("needs permission %(permission)s") % {"permission": item.permission},
+            "",
+        )
+    if not item.mandatory and declared.key in context.hidden():
+        return Reason.HIDDEN, _("hidden by platform menu configuration"), ""
+    try:
+        url = reverse(
+            f"{module}:{item.url_name}",
+            kwargs=context.url_kwargs,
+            urlconf=getattr(request, "urlconf", None),
+        )
+    except NoReverseMatch:
+        return Reason.NO_URL, _("its URL cannot be built on this page"), ""
+    return Reason.SHOWN, _("shown"), url
+
+
+class _Context:
+    """What the decisions share, each part computed only when an item gets that far."""
+
+    def __init__(
+        self, request: HttpRequest, frontend: FrontendType, registry: ModuleRegistry
+    ) -> None:
+        self.request, self.frontend, self.registry = request, frontend, registry
+        self.enabled = frozenset(getattr(request, "modules", ()))
+        self.staff = _is_staff(request)
+        self.url_kwargs = _url_kwargs(request, frontend)
+        self._permissions: frozenset[str] | None = None
+        self._hidden: frozenset[str] | None = None
+
+    def permissions(self) -> frozenset[str]:
+        if self._permissions is None:
+            self._permissions = effective_permissions(
+                self.request, self.frontend, registry=self.registry
+            )
+        return self._permissions
+
+    def hidden(self) -> frozenset[str]:
+        if self._hidden is None:
+            self._hidden = hidden_items(self.request, self.frontend)
+        return self._hidden
+
+
+def _explain(
+    request: HttpRequest, frontend: FrontendType, registry: ModuleRegistry | None
+) -> list[tuple[DeclaredItem, ItemDecision]]:
+    registry = registry if registry is not None else get_registry()
+    context = _Context(request, frontend, registry)
+    decisions = []
+    for declared in declared_items(frontend, registry):
+        code, reason, url = _decide(request, frontend, declared, context)
+        decision = ItemDecision(
+            key=declared.key,
+            module=declared.module,
+            section_id=declared.section.id,
+            section_label=str(declared.section.label),
+            item_id=declared.item.id,
+            label=str(declared.item.label),
+            shown=code == Reason.SHOWN,
+            code=code,
+            reason=reason,
+            permission=declared.item.permission,
+            mandatory=declared.item.mandatory,
+            url=url,
+        )
+        decisions.append((declared, decision))
+    return decisions
+
+
+def explain_menu(
+    request: HttpRequest,
+    frontend: FrontendType | str | None = None,
+    *,
+    registry: ModuleRegistry | None = None,
+) -> list[ItemDecision]:
+    """For every item declared on ``frontend`` (default: the request's), shown or not and why."""
+    frontend = frontend if frontend is not None else getattr(request, "frontend", None)
+    if frontend is None:
+        return []
+    return [decision for _declared, decision in _explain(request, FrontendType(frontend), registry)]
+
+
+def _active_url(path: str, urls: list[str]) -> str | None:
+    """The item URL the current page is under: an exact match, else the longest prefix."""
+    if path in urls:
+        return path
+    under = [u for u in urls if u.endswith("/") and path.startswith(u)]
+    return max(under, key=len) if under else None
+
+
+def build_menu(
+    request: HttpRequest,
+    frontend: FrontendType | str | None = None,
+    *,
+    registry: ModuleRegistry | None = None,
+) -> list[MenuSection]:
+    """The sidebar of ``frontend`` (default: the request's) for this platform and user."""
+    frontend = frontend if frontend is not None else getattr(request, "frontend", None)
+    if frontend is None:
+        return []
+    frontend = FrontendType(frontend)
+    memo: dict[FrontendType, list[MenuSection]] | None = None
+    if registry is None:  # custom registries (tests) are never memoised
+        memo = getattr(request, _MENUS, None)
+        if memo is None:
+            memo = {}
+            setattr(request, _MENUS, memo)
+        if frontend in memo:
+            return memo[frontend]
+    shown = [
+        (d, decision) for d, decision in _explain(request, frontend, registry) if decision.shown
+    ]
+    active = _active_url(getattr(request, "path", ""), [decision.url for _d, decision in shown])
+    sections: dict[str, tuple[MenuSectionDefinition, list[MenuItem]]] = {}
+    for declared, decision in shown:  # already in menu order
+        _section, items = sections.setdefault(declared.section.id, (declared.section, []))
+        items.append(
+            MenuItem(
+                id=declared.item.id,
+                key=declared.key,
+                label=declared.item.label,
+                url=decision.url,
+                icon=declared.item.icon,
+                module=declared.module,
+                active=decision.url == active,
+                mandatory=declared.item.mandatory,
+            )
+        )
+    menu = [
+        MenuSection(id=section.id, label=section.label, order=section.order, items=tuple(items))
+        for section, items in sections.values()
+    ]
+    if memo is not None:
+        memo[frontend] = menu
+    return menu
+
+
+def forget(request: Any) -> None:
+    """Drop what is memoised on the request (after changing its user, platform or modules)."""
+    for name in (_MENUS, _CONFIG):
+        if hasattr(request, name):
+            delattr(request, name)

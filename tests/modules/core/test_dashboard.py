@@ -1,0 +1,154 @@
+"""The staff dashboard's home: access, the platform switcher, the summary, widgets and metrics."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from modules.core.views import dashboard
+from orion_core.models import ModuleAuditEntry
+from orion_core.providers import Metric, Widget
+from orion_core.services import ModuleService
+
+HOST = "acme.test"
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["core:dashboard", "core:modules", "core:module-history", "core:switch-platform"]
+)
+def test_anonymous_is_sent_to_login(platform, name):
+    response = Client(HTTP_HOST=HOST).get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("core:dashboard"),
+        reverse("core:modules"),
+        reverse("core:module-history"),
+        reverse("core:module-enable", args=["billing"]),
+        reverse("core:module-disable", args=["billing"]),
+        reverse("core:module-config", args=["billing"]),
+    ],
+)
+def test_non_staff_is_sent_to_login_and_changes_nothing(platform, user, url):
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    assert client.get(url).status_code == 302
+    assert client.post(url, {"payment_terms_days": "30"}).status_code == 302
+    assert not ModuleService().is_enabled(platform, "billing")
+    assert not ModuleAuditEntry.objects.filter(source="dashboard").exists()
+
+
+@pytest.mark.django_db
+def test_home_summarises_the_platform(staff_client, platform, other_platform):
+    ModuleService().enable(platform, "billing", source="test")
+    response = staff_client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["dashboard_platform"] == platform
+    assert response.context["enabled_count"] == len(ModuleService().records(platform))
+    assert "billing" in response.context["optional_enabled"]
+    assert "payments" in response.context["optional_enabled"]
+    # Latest audit entries, and the switcher lists every platform.
+    assert [e.module_code for e in response.context["latest_entries"]][:2] == [
+        "billing",
+        "payments",
+    ]
+    assert 'value="acme" selected' in html
+    assert 'value="globex"' in html
+
+
+@pytest.mark.django_db
+def test_default_platform_is_the_hosts(platform, other_platform, staff_user):
+    client = Client(HTTP_HOST="globex.test")
+    client.force_login(staff_user)
+    response = client.get(reverse("core:dashboard"))
+    assert response.context["dashboard_platform"] == other_platform
+
+
+@pytest.mark.django_db
+def test_switching_platform_is_a_post_kept_in_the_session(staff_client, platform, other_platform):
+    chooser = staff_client.get(reverse("core:switch-platform"))  # a page to choose from
+    assert chooser.status_code == 200 and 'value="globex"' in chooser.content.decode()
+    assert dashboard.SESSION_KEY not in staff_client.session  # GET changes nothing
+    response = staff_client.post(
+        reverse("core:switch-platform"),
+        {"platform": "globex", "next": reverse("core:modules")},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:modules")
+    assert staff_client.session[dashboard.SESSION_KEY] == "globex"
+    response = staff_client.get(reverse("core:dashboard"))
+    assert response.context["dashboard_platform"] == other_platform
+    assert "Globex" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_switching_to_an_unknown_platform_keeps_the_choice(staff_client, platform):
+    response = staff_client.post(reverse("core:switch-platform"), {"platform": "nope"}, follow=True)
+    assert "Unknown platform" in response.content.decode()
+    assert dashboard.SESSION_KEY not in staff_client.session
+    assert response.context["dashboard_platform"] == platform
+
+
+@pytest.mark.django_db
+def test_switch_never_redirects_off_site(staff_client, platform):
+    response = staff_client.post(
+        reverse("core:switch-platform"), {"platform": "acme", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("core:dashboard")
+
+
+@pytest.mark.django_db
+def test_a_deleted_platform_in_the_session_falls_back(staff_client, platform, other_platform):
+    staff_client.post(reverse("core:switch-platform"), {"platform": "globex"})
+    other_platform.delete()
+    response = staff_client.get(reverse("core:dashboard"))
+    assert response.context["dashboard_platform"] == platform
+
+
+@pytest.mark.django_db
+def test_widgets_and_metrics_of_the_chosen_platform(staff_client, platform, monkeypatch):
+    seen = {}
+
+    def widgets(chosen, user, enabled):
+        seen["widgets"] = chosen
+        return [
+            Widget("ok", "Fine widget", "core/modules/_entries.html", {"entries": []}),
+            Widget("broken", "Broken widget", "core/does-not-exist.html", {}),
+        ]
+
+    def metrics(chosen, enabled):
+        seen["metrics"] = chosen
+        return [Metric("orders.today", "Orders today", 12, module="orders")]
+
+    monkeypatch.setattr(dashboard, "collect_widgets", widgets)
+    monkeypatch.setattr(dashboard, "collect_metrics", metrics)
+    response = staff_client.get(reverse("core:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert seen == {"widgets": platform, "metrics": platform}
+    assert "Fine widget" in html
+    assert "Broken widget" not in html  # a widget that fails to render is left out
+    assert "Orders today" in html
+
+
+@pytest.mark.django_db
+def test_pages_have_csrf_and_no_inline_script(staff_client, platform):
+    for name in ("core:dashboard", "core:modules", "core:module-history"):
+        html = staff_client.get(reverse(name)).content.decode()
+        assert "csrfmiddlewaretoken" in html  # the platform switcher
+        assert "<script" not in html
