@@ -6,9 +6,11 @@ Production sets ``DEBUG=false``, which makes ``SECRET_KEY`` and ``ALLOWED_HOSTS`
 README.md has the table of every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "health_check",
+    "axes",
+    "csp",
     "orion_core",
     # Modules: core tier first, then optional, then internal. Adding an app here is all it
     # takes to add a module; nothing else in the project names it.
@@ -72,6 +76,7 @@ AUTH_USER_MODEL = "tenancy.User"
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +87,8 @@ MIDDLEWARE = [
     "orion_core.middleware.PlatformMiddleware",
     "modules.tenancy.middleware.VendorDomainMiddleware",
     "orion_core.middleware.ModuleGateMiddleware",
+    # Innermost (django-axes asks for last): turns a lockout flagged by a login into a 429 page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -110,7 +117,12 @@ TEMPLATES = [
 
 # --- Data --------------------------------------------------------------------------------------
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# An empty DATABASE_URL means "not set", as it does for the other URLs below.
+DATABASES = {
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
+}
 # Route queries through django-prometheus's wrappers so database metrics are exported.
 _engine = DATABASES["default"]["ENGINE"]
 if _engine.startswith("django.db.backends."):
@@ -195,6 +207,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "tenancy:login"
 LOGIN_REDIRECT_URL = "tenancy:home"
 LOGOUT_REDIRECT_URL = "tenancy:login"
+# django-axes refuses logins after repeated failures; its backend must come first and sees every
+# authenticate() call (which therefore needs the request).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login throttling (django-axes) ------------------------------------------------------------
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+_cooloff_minutes = env.int("AXES_COOLOFF_MINUTES", default=15)
+if _cooloff_minutes < 1:
+    # axes reads "no cool-off" as a permanent lockout that only an operator can lift.
+    raise ImproperlyConfigured("AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
+# Per account and address together: a wrong password from one address does not lock the
+# account out everywhere (no denial of service by guessing), yet each address gets few tries.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A clear 429 page in the frontend's own layout (staff, vendor portal, admin, storefront).
+AXES_LOCKOUT_CALLABLE = "modules.tenancy.lockout.lockout_response"
 
 # --- API ---------------------------------------------------------------------------------------
 
@@ -217,11 +250,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its error bodies too (403/404 detail, 400 per field).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "orion_core.api_errors.document_error_responses",
+    ],
 }
 
 # --- Security (production values; `manage.py check --deploy` must be clean with them) ----------
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# "HEADER=value" the TLS-terminating proxy sets on HTTPS requests (and strips from clients); empty
+# when Django is reached without such a proxy, where trusting the header would be a hole.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="HTTP_X_FORWARDED_PROTO=https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header.split("=", 1)) if _proxy_ssl_header else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -230,6 +271,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Every page's scripts and styles come from our own static files: no inline <script>, <style>,
+# style="…" or on…= handlers anywhere (docs/modules.md). Vendor theme colours come from a
+# per-shop stylesheet (customers' theme.css), Swagger UI from the split view's separate script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 # --- Observability -----------------------------------------------------------------------------
 
@@ -264,5 +323,7 @@ LOGGING = {
         # Replace Django's own console handler rather than printing every line twice.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # Failed logins and lockouts are warnings; axes' start-up banner and successes are not.
+        "axes": {"level": "WARNING"},
     },
 }

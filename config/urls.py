@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orion_core.health import LivenessView, ReadinessView
 from orion_core.urls import module_urlpatterns
@@ -13,7 +13,19 @@ urlpatterns = [
     path("health/ready/", ReadinessView.as_view(), name="health-ready"),
     path("", include("django_prometheus.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file of its own (?script): the
+    # Content Security Policy allows no inline script.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="orion/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     *module_urlpatterns(),
 ]
+
+# A 404 under /api/ is JSON like every other API error ({"detail": …}), even when no route or
+# the module gate answers before DRF runs.
+handler404 = "orion_core.api_errors.page_not_found"

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +19,9 @@ from rest_framework.routers import SimpleRouter
 from modules.customers import services
 from modules.customers.models import Customer, CustomerTag
 from modules.tenancy.resolution import HasVendorPermission, VendorAPIMixin
+from orion_core.api_errors import SearchFilter
+
+MAX_PK = 2**63 - 1  # BigAutoField, on every backend
 
 
 @extend_schema_field(
@@ -54,7 +56,9 @@ class TagListField(serializers.Field):
             else:
                 self.fail("invalid_item")
         # CustomerTag.objects is scoped to the request's vendor: another vendor's id is unknown.
-        tags = list(CustomerTag.objects.filter(pk__in=ids)) if ids else []
+        # An id no primary key can hold is unknown too: the database would refuse to compare it.
+        storable = [pk for pk in ids if 0 < pk <= MAX_PK]
+        tags = list(CustomerTag.objects.filter(pk__in=storable)) if storable else []
         missing = sorted(set(ids) - {tag.pk for tag in tags})
         if missing:
             raise serializers.ValidationError(

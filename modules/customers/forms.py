@@ -7,11 +7,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from modules.customers import segments, services
+from modules.customers import segments, services, throttle
 from modules.customers.models import Customer, CustomerAddress, CustomerSegment, CustomerTag
 from modules.tenancy.models import Vendor
+
+LOCKED_OUT_MESSAGE = _("Too many failed logins. Please try again later.")
 
 
 class _PasswordPairMixin:
@@ -81,6 +84,13 @@ class SignupForm(_PasswordPairMixin, forms.Form):
 
 
 class LoginForm(forms.Form):
+    """E-mail and password of a customer of ``vendor``, throttled per shop and e-mail by axes.
+
+    Like Django's ``AuthenticationForm`` it takes the ``request``: axes keys attempts on the
+    client address too. A locked-out client gets the ``locked_out`` error even with the right
+    password (the view answers it with the 429 page).
+    """
+
     email = forms.EmailField(label=_("E-mail"))
     password = forms.CharField(
         label=_("Password"),
@@ -88,7 +98,8 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: HttpRequest, vendor: Vendor, **kwargs: Any) -> None:
+        self.request = request
         self.vendor = vendor
         self.customer: Customer | None = None
         super().__init__(*args, **kwargs)
@@ -97,19 +108,22 @@ class LoginForm(forms.Form):
         cleaned = super().clean()
         email, password = cleaned.get("email"), cleaned.get("password")
         if email and password:
-            try:
-                self.customer = services.authenticate(self.vendor, email, password)
-            except services.LoginThrottled:
-                raise ValidationError(
-                    _(
-                        "Too many failed attempts for this e-mail. Please wait 15 minutes, "
-                        "or reset your password."
-                    ),
-                    code="throttled",
-                ) from None
-            if self.customer is None:
-                raise ValidationError(_("Wrong e-mail or password."), code="invalid_login")
+            self.customer = self._authenticate(email, password)
         return cleaned
+
+    def _authenticate(self, email: str, password: str) -> Customer:
+        request, vendor = self.request, self.vendor
+        if throttle.is_locked_out(request, vendor, email):
+            # Counted like a failure, as axes does for users: trying during a lockout extends it.
+            throttle.record_failure(request, vendor, email)
+            raise ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+        customer = services.authenticate(vendor, email, password)
+        if customer is None:
+            if throttle.record_failure(request, vendor, email):
+                raise ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+            raise ValidationError(_("Wrong e-mail or password."), code="invalid_login")
+        throttle.record_success(request, vendor, email)
+        return customer
 
 
 class ProfileForm(forms.ModelForm):

@@ -13,11 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from modules.customers import throttle
 from modules.customers.models import (
     Customer,
     CustomerAddress,
@@ -25,13 +25,6 @@ from modules.customers.models import (
     CustomerTag,
 )
 from modules.tenancy.models import Vendor
-
-LOGIN_MAX_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
-
-
-class LoginThrottled(Exception):
-    """Too many failed logins for this (vendor, e-mail); try again later."""
 
 
 def normalize_email(email: str) -> str:
@@ -82,42 +75,18 @@ def set_marketing_consent(customer: Customer, consent: bool, *, save: bool = Tru
         customer.save(update_fields=["marketing_consent", "marketing_consent_at"])
 
 
-def _throttle_key(vendor: Vendor, email: str) -> str:
-    digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
-    return f"customers:login-failures:{vendor.pk}:{digest}"
-
-
-def login_throttled(vendor: Vendor, email: str) -> bool:
-    return (cache.get(_throttle_key(vendor, email)) or 0) >= LOGIN_MAX_FAILURES
-
-
-def _record_failure(vendor: Vendor, email: str) -> None:
-    key = _throttle_key(vendor, email)
-    # The window starts at the first failure; add() is atomic, so concurrent failures count.
-    if not cache.add(key, 1, LOGIN_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, LOGIN_WINDOW_SECONDS)
-
-
 def authenticate(vendor: Vendor, email: str, password: str) -> Customer | None:
     """The active customer of ``vendor`` with these credentials, else None.
 
-    Raises ``LoginThrottled`` after ``LOGIN_MAX_FAILURES`` failures for (vendor, e-mail) within
-    ``LOGIN_WINDOW_SECONDS``, even if the password is right.
+    Throttling is the login form's business (``modules.customers.throttle``, with the request).
     """
-    if login_throttled(vendor, email):
-        raise LoginThrottled
     customer = Customer.objects.filter(
         vendor=vendor, email__iexact=normalize_email(email), is_active=True
     ).first()
     if customer is None:
         Customer().set_password(password)  # same work as a real check: no timing oracle
     elif customer.check_password(password):
-        clear_login_failures(vendor, email)
         return customer
-    _record_failure(vendor, email)
     return None
 
 
@@ -126,15 +95,11 @@ def touch_last_login(customer: Customer) -> None:
     Customer.objects.filter(pk=customer.pk).update(last_login=customer.last_login)
 
 
-def clear_login_failures(vendor: Vendor, email: str) -> None:
-    cache.delete(_throttle_key(vendor, email))
-
-
 def set_password(customer: Customer, raw_password: str) -> None:
-    """Set a new password; it also lifts a login throttle on the account (reset by e-mail)."""
+    """Set a new password; it also lifts login lockouts of the account (reset by e-mail)."""
     customer.set_password(raw_password)
     customer.save(update_fields=["password"])
-    clear_login_failures(customer.vendor, customer.email)
+    throttle.lift(customer.vendor, customer.email)
 
 
 class CustomerTokenGenerator(PasswordResetTokenGenerator):
@@ -251,15 +216,24 @@ THEME_DEFAULTS = {
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
-def theme_style(vendor: Vendor) -> str:
-    """CSS custom properties for ``<body style="…">``: only well-formed hex colours pass."""
+def theme_css(vendor: Vendor) -> str:
+    """The shop's stylesheet: its theme colours as CSS custom properties on ``body.storefront``
+    (served by ``ThemeStylesheetView``). Only well-formed hex colours pass; anything else in
+    ``vendor.theme`` falls back to the default, so no vendor input can add CSS of its own."""
     theme = vendor.theme if isinstance(vendor.theme, dict) else {}
     colours = {
         key: value if isinstance(value, str) and _COLOUR.match(value) else default
         for key, default in THEME_DEFAULTS.items()
         for value in [theme.get(key)]
     }
-    return "; ".join(f"--shop-{key}: {value}" for key, value in colours.items())
+    rules = "".join(f"  --shop-{key}: {value};\n" for key, value in colours.items())
+    return f"body.storefront {{\n{rules}}}\n"
+
+
+def theme_version(css: str) -> str:
+    """A short digest of the stylesheet for its URL: a new theme is a new URL, so browsers may
+    keep each version for as long as they like."""
+    return hashlib.sha256(css.encode()).hexdigest()[:12]
 
 
 # --- demo data ---------------------------------------------------------------------------------

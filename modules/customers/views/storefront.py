@@ -1,17 +1,19 @@
-"""Storefront pages: home, customer sign-up, login, account, addresses, password reset."""
+"""Storefront pages: home, customer sign-up, login, account, addresses, password reset, and
+the shop's theme stylesheet."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.http import urlsafe_base64_encode as b64
@@ -21,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 
 from modules.customers import auth, forms, services
 from modules.customers.models import Customer, CustomerAddress
+from modules.tenancy.lockout import LOCKED_OUT, cooloff_minutes
 from modules.tenancy.resolution import StorefrontMixin
 
 RESET_SESSION_TOKEN = "orion_customer_reset_token_{vendor}"  # noqa: S105 - a session key
@@ -31,30 +34,15 @@ def shop_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"customers:{name}", kwargs={"vendor_code": request.vendor.code, **kwargs})
 
 
-class RenderInScopeMixin:
-    """Render template responses before the vendor scope closes.
-
-    ``StorefrontMixin`` / ``VendorPortalMixin`` leave the scope when ``dispatch`` returns, but a
-    ``TemplateResponse`` renders later; related managers used by the template would then raise
-    ``ScopeError``. Place this mixin after the tenancy mixin. (Tenancy's mixins now render in
-    scope themselves, ``resolution.rendered``; this is then a no-op kept as a safety net.)
-    """
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.render()
-        return response
-
-
-class ShopMixin(StorefrontMixin, RenderInScopeMixin):
+class ShopMixin(StorefrontMixin):
     """Every storefront page: the vendor, its theme and the logged-in customer in context."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        version = services.theme_version(services.theme_css(self.request.vendor))
         context.update(
             vendor=self.request.vendor,
-            shop_style=services.theme_style(self.request.vendor),
+            shop_theme_url=f"{shop_url(self.request, 'theme')}?v={version}",
             customer=auth.current_customer(self.request),
         )
         return context
@@ -109,7 +97,18 @@ class LoginView(ShopMixin, FormView):
     form_class = forms.LoginForm
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "vendor": self.request.vendor}
+        return {**super().get_form_kwargs(), "request": self.request, "vendor": self.request.vendor}
+
+    def form_invalid(self, form: forms.LoginForm) -> HttpResponse:
+        if not form.has_error(NON_FIELD_ERRORS, "locked_out"):
+            return super().form_invalid(form)
+        # The shop's own lockout page; tenancy's AXES_LOCKOUT_CALLABLE keeps a 429 as it is.
+        return self.response_class(
+            request=self.request,
+            template="customers/storefront/locked_out.html",
+            context=self.get_context_data(form=form, minutes=cooloff_minutes(self.request)),
+            status=LOCKED_OUT,
+        )
 
     def form_valid(self, form: forms.LoginForm) -> HttpResponse:
         auth.login(self.request, form.customer)
@@ -298,3 +297,28 @@ class PasswordResetConfirmView(ShopMixin, FormView):
 
 class PasswordResetCompleteView(ShopMixin, TemplateView):
     template_name = "customers/storefront/password_reset_complete.html"
+
+
+# --- theme -------------------------------------------------------------------------------------
+
+
+class ThemeStylesheetView(StorefrontMixin, View):
+    """``theme.css``: the shop's theme colours, linked from every storefront page.
+
+    Why a stylesheet and not a ``<style>`` block with a CSP nonce: the policy stays the same
+    strict ``style-src 'self'`` on every page (no nonce to thread through templates, no page
+    that breaks when one forgets it), and the file is cached by browsers across pages. Its URL
+    carries a digest of the content (``?v=``), so a page always links the current theme and a
+    matching request may be cached for a year; any other ``v`` gets a short cache only.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        css = services.theme_css(request.vendor)
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+        if request.GET.get("v") == services.theme_version(css):
+            patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, public=True, max_age=300)
+        return response

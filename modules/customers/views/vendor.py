@@ -22,12 +22,11 @@ from django.views.generic import ListView, TemplateView
 
 from modules.customers import forms, services
 from modules.customers.models import Customer, CustomerAddress, CustomerSegment
-from modules.customers.views.storefront import RenderInScopeMixin
 from modules.tenancy.resolution import VendorPortalMixin
 from modules.tenancy.scoping import vendor_scope
 
 
-class PortalMixin(VendorPortalMixin, RenderInScopeMixin):
+class PortalMixin(VendorPortalMixin):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(vendor=self.request.vendor, **kwargs)  # type: ignore[misc]
 
