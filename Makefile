@@ -3,10 +3,14 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Translation catalogs: each module's locale/ and the project-wide locale/. The compiled .mo
+# files are build output (git-ignored), rebuilt whenever a .po changes.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po modules/*/locale/*/LC_MESSAGES/*.po)
+MESSAGES := $(VENV)/.messages
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint check bench worker clean
+.PHONY: run test lint check bench worker clean messages makemessages
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,12 +18,23 @@ $(STAMP): requirements/base.txt requirements/dev.txt
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compiles with GNU gettext's msgfmt when installed, else in pure Python (polib).
+$(MESSAGES): $(PO_FILES) $(STAMP)
+	$(PY) manage.py compiletranslations
+	touch $(MESSAGES)
+
+messages: $(MESSAGES)
+
+# Extract new strings into every catalog (then translate them; see docs/modules.md).
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages
+
+run: $(STAMP) $(MESSAGES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(MESSAGES)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -37,3 +52,4 @@ worker: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	find locale modules -path '*/LC_MESSAGES/*.mo' -delete
