@@ -53,11 +53,17 @@ class PlatformModuleAdmin(admin.ModelAdmin):
     ) -> bool:
         return False
 
-    @admin.action(description=_("Enable selected modules (with their requirements)"))
+    @admin.action(
+        description=_("Enable selected modules (with their requirements)"),
+        permissions=["change"],
+    )
     def enable_modules(self, request: HttpRequest, queryset: QuerySet[PlatformModule]) -> None:
         self._switch(request, queryset, enable=True)
 
-    @admin.action(description=_("Disable selected modules (with their dependents)"))
+    @admin.action(
+        description=_("Disable selected modules (with their dependents)"),
+        permissions=["change"],
+    )
     def disable_modules(self, request: HttpRequest, queryset: QuerySet[PlatformModule]) -> None:
         self._switch(request, queryset, enable=False)
 

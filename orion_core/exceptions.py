@@ -1,9 +1,15 @@
-"""Errors the module framework raises, each with a message an operator can act on."""
+"""Errors the module framework raises, each with a message an operator can act on.
+
+Messages are translated into the active language: the staff dashboard and the API show them to
+people; on the command line the active language is the default (English).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 class OrionError(Exception):
@@ -13,14 +19,16 @@ class OrionError(Exception):
 class UnknownModuleError(OrionError, LookupError):
     def __init__(self, code: str, known: Iterable[str] = ()) -> None:
         self.code = code
-        hint = f" Known modules: {', '.join(sorted(known))}." if known else ""
-        super().__init__(f"Unknown module '{code}'.{hint}")
+        message = _("Unknown module '%(code)s'.") % {"code": code}
+        if known:
+            message += " " + _("Known modules: %(codes)s.") % {"codes": ", ".join(sorted(known))}
+        super().__init__(message)
 
 
 class UnknownPlatformError(OrionError, LookupError):
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"Unknown platform '{code}'.")
+        super().__init__(_("Unknown platform '%(code)s'.") % {"code": code})
 
 
 class ModuleStateError(OrionError):
@@ -39,7 +47,9 @@ class ModuleConfigError(OrionError, ValueError):
         parts = "; ".join(
             f"{field}: {' '.join(map(str, _flatten(msgs)))}" for field, msgs in self.errors.items()
         )
-        super().__init__(f"Invalid config for module '{code}': {parts}")
+        super().__init__(
+            _("Invalid config for module '%(code)s': %(errors)s") % {"code": code, "errors": parts}
+        )
 
 
 def _flatten(messages: Any) -> list[Any]:

@@ -46,7 +46,9 @@ class PlatformMiddleware:
 class ModuleGateMiddleware:
     """404 for a view in the namespace of a module the request's platform has not enabled.
 
-    Internal modules are also hidden from anyone who is not staff.
+    Core modules are always on, so they are served even on a host that resolves to no platform
+    (the staff dashboard must be reachable to fix exactly that). Internal modules are also
+    hidden from anyone who is not staff.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -65,7 +67,8 @@ class ModuleGateMiddleware:
         registry = get_registry()
         if code not in registry:
             return
-        allowed = code in getattr(request, "modules", ()) and (
+        enabled = registry.is_core(code) or code in getattr(request, "modules", ())
+        allowed = enabled and (
             not registry.is_internal(code) or getattr(request.user, "is_staff", False)
         )
         metrics.module_requests.labels(module=code, outcome="served" if allowed else "gated").inc()

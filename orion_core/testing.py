@@ -108,7 +108,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffUserFactory(UserFactory):
+    """A staff user; ``permissions=["app_label.codename", …]`` grants Django permissions."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
     is_staff = True
+
+    @factory.post_generation
+    def permissions(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        if not create or not extracted:
+            return
+        from django.contrib.auth.models import Permission
+
+        for name in extracted:
+            app_label, codename = name.split(".", 1)
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 class PlatformFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from orion_core import state
 from orion_core.testing import PlatformFactory, StaffUserFactory, UserFactory
@@ -44,6 +45,14 @@ def _stale_module_state():
     state.invalidate()
     yield
     state.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware activates a request's language and leaves it active on the thread, so a
+    test that asked for French would otherwise leave French on for the tests after it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -86,6 +95,20 @@ def user(db):
     return UserFactory()
 
 
+# What an operator who manages modules is granted (through a group, in production).
+MODULE_MANAGER_PERMISSIONS = [
+    "orion_core.change_platformmodule",
+    "orion_core.change_platformmenuconfig",
+]
+
+
 @pytest.fixture
 def staff_user(db):
+    """Staff allowed to change modules and menus."""
+    return StaffUserFactory(permissions=MODULE_MANAGER_PERMISSIONS)
+
+
+@pytest.fixture
+def readonly_staff(db):
+    """Staff without the change permissions: may read the dashboard, change nothing."""
     return StaffUserFactory()

@@ -6,7 +6,11 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 class AnalyticsConfigSchema(serializers.Serializer):
     retention_days = serializers.IntegerField(
-        default=365, min_value=30, max_value=3650, help_text=_("Keep raw events this long.")
+        label=_("Retention in days"),
+        default=365,
+        min_value=30,
+        max_value=3650,
+        help_text=_("Keep raw events this long."),
     )
 
 

@@ -6,13 +6,25 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 class BillingConfigSchema(serializers.Serializer):
     invoice_prefix = serializers.RegexField(
-        r"^[A-Z0-9-]{1,10}$", default="INV-", help_text=_("Up to 10 capitals, digits or '-'.")
+        r"^[A-Z0-9-]{1,10}$",
+        label=_("Invoice number prefix"),
+        default="INV-",
+        help_text=_("Up to 10 capitals, digits or '-'."),
     )
     payment_terms_days = serializers.IntegerField(
-        default=14, min_value=0, max_value=365, help_text=_("Days until an invoice is due.")
+        label=_("Payment terms in days"),
+        default=14,
+        min_value=0,
+        max_value=365,
+        help_text=_("Days until an invoice is due."),
     )
     tax_rate_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, default="20.00"
+        label=_("Tax rate in percent"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        default="20.00",
     )
 
 

@@ -5,8 +5,10 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 
 class CatalogConfigSchema(serializers.Serializer):
-    products_per_page = serializers.IntegerField(default=24, min_value=1, max_value=200)
-    allow_variants = serializers.BooleanField(default=True)
+    products_per_page = serializers.IntegerField(
+        label=_("Products per page"), default=24, min_value=1, max_value=200
+    )
+    allow_variants = serializers.BooleanField(label=_("Allow variants"), default=True)
 
 
 class CatalogConfig(ModuleConfig):

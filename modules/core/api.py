@@ -15,11 +15,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from modules.core.permissions import IsStaffAllowedToChangeModules
+from orion_core.api_errors import bad_request_schema
 from orion_core.exceptions import (
     ModuleConfigError,
     ModuleStateError,
@@ -106,6 +107,10 @@ PRUNE = OpenApiParameter(
 )
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown platform or module.")
 REFUSED = OpenApiResponse(ErrorSerializer, description="The change was refused.")
+REFUSED_OR_INVALID = OpenApiResponse(
+    bad_request_schema(),
+    description='The change was refused ({"detail": …}) or the body is invalid (per field).',
+)
 CONFIG_INVALID = OpenApiResponse(
     OpenApiTypes.OBJECT, description='Per-field errors: {"field": ["message"]}.'
 )
@@ -119,9 +124,10 @@ def _flag(value: Any) -> bool:
 
 
 class AdminModuleAPIView(APIView):
-    """Shared lookups and error translation for the admin module endpoints (staff only)."""
+    """Shared lookups and error translation for the admin module endpoints (staff only;
+    writes need ``orion_core.change_platformmodule``)."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaffAllowedToChangeModules]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions first
@@ -216,7 +222,7 @@ class ModuleDisableAPIView(AdminModuleAPIView):
         description="With `?dry_run=1` returns the plan and writes nothing.",
         request=DisableRequestSerializer,
         parameters=[DRY_RUN, PRUNE],
-        responses={200: PlanSerializer, 400: REFUSED, 404: NOT_FOUND},
+        responses={200: PlanSerializer, 400: REFUSED_OR_INVALID, 404: NOT_FOUND},
     )
     def post(self, request: Request, platform_code: str, module_code: str) -> Response:
         platform = self.get_platform()

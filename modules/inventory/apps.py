@@ -6,9 +6,12 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 class InventoryConfigSchema(serializers.Serializer):
     low_stock_threshold = serializers.IntegerField(
-        default=5, min_value=0, help_text=_("Alert when stock falls to this level.")
+        label=_("Low-stock threshold"),
+        default=5,
+        min_value=0,
+        help_text=_("Alert when stock falls to this level."),
     )
-    allow_backorders = serializers.BooleanField(default=False)
+    allow_backorders = serializers.BooleanField(label=_("Allow backorders"), default=False)
 
 
 class InventoryConfig(ModuleConfig):

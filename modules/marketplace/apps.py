@@ -6,9 +6,16 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 class MarketplaceConfigSchema(serializers.Serializer):
     commission_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, default="10.00"
+        label=_("Commission in percent"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        default="10.00",
     )
-    require_vendor_approval = serializers.BooleanField(default=True)
+    require_vendor_approval = serializers.BooleanField(
+        label=_("Vendors need approval"), default=True
+    )
 
 
 class MarketplaceConfig(ModuleConfig):

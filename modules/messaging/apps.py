@@ -5,8 +5,8 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 
 class MessagingConfigSchema(serializers.Serializer):
-    sender_email = serializers.EmailField(default="noreply@example.com")
-    sender_name = serializers.CharField(default="Orion", max_length=100)
+    sender_email = serializers.EmailField(label=_("Sender e-mail"), default="noreply@example.com")
+    sender_name = serializers.CharField(label=_("Sender name"), default="Orion", max_length=100)
 
 
 class MessagingConfig(ModuleConfig):

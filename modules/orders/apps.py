@@ -5,9 +5,15 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 
 class OrdersConfigSchema(serializers.Serializer):
-    order_number_prefix = serializers.RegexField(r"^[A-Z0-9-]{1,10}$", default="ORD-")
+    order_number_prefix = serializers.RegexField(
+        r"^[A-Z0-9-]{1,10}$", label=_("Order number prefix"), default="ORD-"
+    )
     cancel_unpaid_after_hours = serializers.IntegerField(
-        default=48, min_value=1, max_value=24 * 30, help_text=_("Cancel unpaid orders after this.")
+        label=_("Cancel unpaid orders after (hours)"),
+        default=48,
+        min_value=1,
+        max_value=24 * 30,
+        help_text=_("Cancel unpaid orders after this."),
     )
 
 

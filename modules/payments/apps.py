@@ -6,17 +6,21 @@ from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 class PaymentsConfigSchema(serializers.Serializer):
     provider = serializers.ChoiceField(
+        label=_("Payment provider"),
         choices=[("manual", _("Manual (bank transfer, cash)")), ("stripe", "Stripe")],
         default="manual",
         help_text=_("Who processes card payments."),
     )
     currency = serializers.RegexField(
-        r"^[A-Z]{3}$", default="EUR", help_text=_("ISO 4217 code, e.g. EUR.")
+        r"^[A-Z]{3}$", label=_("Currency"), default="EUR", help_text=_("ISO 4217 code, e.g. EUR.")
     )
     capture_automatically = serializers.BooleanField(
-        default=True, help_text=_("Capture authorised payments immediately.")
+        label=_("Capture automatically"),
+        default=True,
+        help_text=_("Capture authorised payments immediately."),
     )
     api_key = serializers.CharField(
+        label=_("API key"),
         required=False,
         allow_blank=True,
         write_only=True,

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from orion_core.modules import (
@@ -9,6 +13,9 @@ from orion_core.modules import (
     ScheduledTask,
     Tier,
 )
+
+if TYPE_CHECKING:
+    from orion_core.models import Platform
 
 
 class TenancyConfig(ModuleConfig):
@@ -90,6 +97,12 @@ class TenancyConfig(ModuleConfig):
         ),
         PermissionDefinition("settings.edit", _("Edit vendor settings"), roles=("manager",)),
     )
+
+    def seed_demo(self, platforms: dict[str, Platform]) -> list[str]:
+        """Demo vendors with owner logins on the oms and loyalty platforms (see demo.py)."""
+        from modules.tenancy.demo import seed_demo_vendors
+
+        return seed_demo_vendors(platforms)
 
     def ready(self) -> None:
         # Tenant context travelling into Celery tasks (before_task_publish / task_prerun).

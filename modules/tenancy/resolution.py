@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
@@ -38,14 +39,14 @@ def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: b
     platform = getattr(request, "platform", None)
     vendor = Vendor.objects.filter(code=vendor_code).first()
     if vendor is None or platform is None:
-        raise Http404("No such vendor here.")
+        raise Http404(_("No such vendor here."))
     statuses = (
         [Vendor.Status.ACTIVE] if active_only else [Vendor.Status.ACTIVE, Vendor.Status.PENDING]
     )
     with vendor_scope(vendor):
         on_platform = VendorPlatform.objects.filter(platform=platform, status__in=statuses).exists()
     if not on_platform or vendor.status not in statuses:
-        raise Http404("No such vendor here.")
+        raise Http404(_("No such vendor here."))
     return vendor
 
 
@@ -105,10 +106,12 @@ class VendorPortalMixin(AccessMixin):
         vendor = vendor_on_platform(request, kwargs["vendor_code"], active_only=False)
         membership = membership_of(request.user, vendor)
         if membership is None and not request.user.is_staff:
-            raise Http404("No such vendor here.")
+            raise Http404(_("No such vendor here."))
         request.vendor, request.membership = vendor, membership
         if self.permission_required and self.permission_required not in granted(request):
-            raise PermissionDenied(f"Needs permission {self.permission_required}.")
+            raise PermissionDenied(
+                _("Needs permission %(permission)s.") % {"permission": self.permission_required}
+            )
         with vendor_scope(vendor), tenant_context(getattr(request, "platform", None), vendor):
             return rendered(super().dispatch(request, *args, **kwargs))
 
@@ -143,10 +146,10 @@ def requires_permission(
             vendor = vendor_on_platform(request, vendor_code, active_only=False)
             membership = membership_of(request.user, vendor)
             if membership is None and not request.user.is_staff:
-                raise Http404("No such vendor here.")
+                raise Http404(_("No such vendor here."))
             request.vendor, request.membership = vendor, membership
             if code not in granted(request):
-                raise PermissionDenied(f"Needs permission {code}.")
+                raise PermissionDenied(_("Needs permission %(permission)s.") % {"permission": code})
             with vendor_scope(vendor), tenant_context(getattr(request, "platform", None), vendor):
                 return rendered(view(request, *args, vendor_code=vendor_code, **kwargs))
 
@@ -182,7 +185,7 @@ class VendorAPIMixin:
         vendor = vendor_on_platform(django_request, self._vendor_code, active_only=False)
         membership = membership_of(request.user, vendor)
         if membership is None and not getattr(request.user, "is_staff", False):
-            raise Http404("No such vendor here.")
+            raise Http404(_("No such vendor here."))
         django_request.vendor, django_request.membership = vendor, membership
         self._scope = contextlib.ExitStack()
         self._scope.enter_context(vendor_scope(vendor))

@@ -35,3 +35,19 @@ def grantable(enabled_modules: Iterable[str]) -> list[tuple[str, str, str]]:
         if code in enabled
         for perm in registry.get(code).permissions
     ]
+
+
+def role_matrix(enabled_modules: Iterable[str], roles: Iterable[str]) -> list[dict[str, object]]:
+    """One row per grantable permission: its module, code, label and which of ``roles`` hold it
+    (in the order given). What the team page shows a vendor about its roles on this platform."""
+    enabled = list(enabled_modules)
+    held = {role: permissions_for(role, enabled) for role in roles}
+    return [
+        {
+            "module": module,
+            "code": code,
+            "label": label,
+            "held": [code in permissions for permissions in held.values()],
+        }
+        for module, code, label in grantable(enabled)
+    ]

@@ -8,6 +8,7 @@ reads these attributes once the app registry is ready.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import AppConfig
@@ -72,8 +73,12 @@ class ModuleConfig(AppConfig):
     def health_check(self) -> None:
         """Raise an exception whose message says what is wrong; return when healthy."""
 
-    def seed_demo(self, platforms: dict[str, Platform]) -> None:
-        """Add this module's demo data (``manage.py seed_demo``); must be idempotent."""
+    def seed_demo(self, platforms: dict[str, Platform]) -> Iterable[str] | None:
+        """Add this module's demo data (``manage.py seed_demo``); must be idempotent.
+
+        May return lines for the command's summary (demo logins, where to look); the command
+        prints them, so a hook never writes to the console itself.
+        """
 
     # --- the definition ----------------------------------------------------------------------
 
@@ -81,8 +86,9 @@ class ModuleConfig(AppConfig):
         """Freeze the declaration into a ModuleDefinition, filling conventional paths."""
         return ModuleDefinition(
             code=self.label,
-            name=str(self.verbose_name),
-            description=str(self.description),
+            # Kept lazy (gettext_lazy): each page shows them in its visitor's language.
+            name=self.verbose_name,
+            description=self.description,
             version=self.version,
             tier=Tier(self.tier),
             requires=tuple(self.requires),

@@ -123,6 +123,7 @@ class ModuleDefinition:
     ``url_prefixes`` overrides where a frontend's list is mounted (see ``orion_core.urls``).
     ``providers`` maps a provider kind to a dotted path where a module deviates from the
     convention of ``<kind>_provider`` objects in ``providers_module`` (``<app>.providers``).
+    ``name`` and ``description`` may be lazy translations: ``str()`` gives the active language.
     """
 
     code: str

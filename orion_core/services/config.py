@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -68,7 +69,7 @@ def validate_config(
     schema = definition.config_schema
     current = dict(current or {})
     known = set(schema_fields(definition))
-    errors: dict[str, Any] = {name: ["Unknown setting."] for name in sorted(set(values) - known)}
+    errors: dict[str, Any] = {name: [_("Unknown setting.")] for name in sorted(set(values) - known)}
     if schema is None:
         if errors:
             raise ModuleConfigError(definition.code, errors)

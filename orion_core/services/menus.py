@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from orion_core import state
 from orion_core.exceptions import OrionError
@@ -30,11 +31,17 @@ class MenuConfigError(OrionError, ValueError):
         problems = []
         if self.unknown:
             problems.append(
-                f"no module declares {', '.join(self.unknown)} on the {frontend} frontend"
+                _("no module declares %(items)s on the %(frontend)s frontend")
+                % {"items": ", ".join(self.unknown), "frontend": frontend}
             )
         if self.mandatory:
-            problems.append(f"mandatory items cannot be hidden: {', '.join(self.mandatory)}")
-        super().__init__("Cannot hide these menu items: " + "; ".join(problems) + ".")
+            problems.append(
+                _("mandatory items cannot be hidden: %(items)s")
+                % {"items": ", ".join(self.mandatory)}
+            )
+        super().__init__(
+            _("Cannot hide these menu items: %(problems)s.") % {"problems": "; ".join(problems)}
+        )
 
 
 def validate_hidden_items(

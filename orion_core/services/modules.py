@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orion_core import metrics, state
 from orion_core.events import ModuleEvent, module_event_bus
@@ -123,14 +124,16 @@ class ModuleService:
     ) -> ModulePlan:
         target = self.registry.get(code)
         if target.is_core:
-            raise ModuleStateError(f"'{code}' is a core module and cannot be disabled.")
+            raise ModuleStateError(
+                _("'%(code)s' is a core module and cannot be disabled.") % {"code": code}
+            )
         enabled = self._enabled(records)
         if code not in enabled:
             return ModulePlan(
                 platform=platform.code,
                 action=Action.DISABLE,
                 module=code,
-                notes=(f"{code} is already disabled.",),
+                notes=(_("%(code)s is already disabled.") % {"code": code},),
             )
         leaving = {code} | (self.registry.dependents(code) & enabled)
         order = list(reversed(self.registry.dependency_order(leaving)))
@@ -238,8 +241,10 @@ class ModuleService:
                 missing = "; ".join(f"{c}: {', '.join(f)}" for c, f in plan.missing_config.items())
                 raise ModuleConfigError(
                     code,
-                    {f: ["This setting is required."] for f in plan.missing_config.get(code, ())}
-                    or {"__all__": [f"Required config missing: {missing}"]},
+                    {f: [_("This setting is required.")] for f in plan.missing_config.get(code, ())}
+                    or {
+                        "__all__": [_("Required config missing: %(fields)s") % {"fields": missing}]
+                    },
                 )
             if config:
                 self._write_config(locked, code, records, config, user=user, source=source)
@@ -290,7 +295,7 @@ class ModuleService:
         definition = self.registry.get(code)
         with transaction.atomic():
             locked, records = self._lock(platform)
-            _, new = self._write_config(locked, code, records, values, user=user, source=source)
+            _old, new = self._write_config(locked, code, records, values, user=user, source=source)
         return module_config.public_config(
             definition, {**module_config.default_config(definition), **new}
         )
@@ -299,13 +304,16 @@ class ModuleService:
         """Destroy a disabled module's data and config on ``platform``. Never part of a cascade."""
         definition = self.registry.get(code)
         if definition.is_core:
-            raise ModuleStateError(f"'{code}' is a core module; its data cannot be purged.")
+            raise ModuleStateError(
+                _("'%(code)s' is a core module; its data cannot be purged.") % {"code": code}
+            )
         with transaction.atomic():
             locked, records = self._lock(platform)
             record = records.get(code)
             if record and record.is_enabled:
                 raise ModuleStateError(
-                    f"Disable '{code}' on {locked.code} before purging its data."
+                    _("Disable '%(code)s' on %(platform)s before purging its data.")
+                    % {"code": code, "platform": locked.code}
                 )
             definition.on_purge(locked, user)
             if record:
@@ -388,7 +396,13 @@ class ModuleService:
             hook(platform, user)
         except Exception as exc:
             raise ModuleStateError(
-                f"{step.code}: on_{step.action} hook failed on {platform.code}: {exc}"
+                _("%(code)s: on_%(action)s hook failed on %(platform)s: %(error)s")
+                % {
+                    "code": step.code,
+                    "action": step.action,
+                    "platform": platform.code,
+                    "error": exc,
+                }
             ) from exc
 
     def _write_config(
@@ -404,14 +418,16 @@ class ModuleService:
         """Validate and store ``values``; audit and (after commit) announce a change.
 
         Returns the old and new config, public (secrets masked). A change of a secret alone is
-        still a change: it is audited and CONFIG_CHANGED is sent, with masked values.
+        still a change: it is audited and CONFIG_CHANGED is sent, with masked values. The audit
+        shows effective values (defaults merged), so a first change reads "30 → 45", not "— → 45".
         """
         definition = self.registry.get(code)
         record = records.get(code) or PlatformModule(platform=platform, module_code=code)
         old = dict(record.config)
         new = module_config.validate_config(definition, values, current=old)
-        public_old = module_config.public_config(definition, old)
-        public_new = module_config.public_config(definition, new)
+        defaults = module_config.default_config(definition)
+        public_old = module_config.public_config(definition, {**defaults, **old})
+        public_new = module_config.public_config(definition, {**defaults, **new})
         if new != old:
             record.config = new
             record.save()

@@ -10,10 +10,12 @@ session so the still-running loop never reaches a test that does not expect it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from orion_core.testing import PlatformFactory
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM_ARGS = [
@@ -102,13 +104,45 @@ def browser(chromium_path: str, _playwright_session: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def staff_page(browser: Any, live_server: Any, client: Any, staff_user: Any) -> Iterator[Any]:
+def localhost_platform(transactional_db: None) -> Any:
+    """live_server answers on localhost: a platform on that domain, with billing on."""
+    return PlatformFactory(code="acme", name="Acme", domains=["localhost"], modules=["billing"])
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
+    """Open a page in a fresh browser context (its own cookies: another person) on the live
+    server; every context is closed after the test."""
+    contexts: list[Any] = []
+
+    def open_page() -> Any:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1360, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def fast_password_hasher(settings: Any) -> None:
+    """The production hasher costs ~100 ms a password; the live server shares these settings."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_page(new_page: Callable[[], Any], live_server: Any, client: Any, staff_user: Any) -> Any:
     """A page logged in as staff: the session of ``client.force_login`` copied into the browser."""
     from django.conf import settings
 
     client.force_login(staff_user)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
-    context.add_cookies(
+    page = new_page()
+    page.context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
@@ -117,7 +151,4 @@ def staff_page(browser: Any, live_server: Any, client: Any, staff_user: Any) -> 
             }
         ]
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    return page

@@ -7,17 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from orion_core.services import ModuleService
-from orion_core.testing import PlatformFactory
 
 SCREENSHOT = "/tmp/orion-staff-modules.png"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def localhost_platform(transactional_db):
-    """live_server answers on localhost: a platform on that domain, with billing on."""
-    return PlatformFactory(code="acme", name="Acme", domains=["localhost"], modules=["billing"])
 
 
 def state_of(page, code: str):

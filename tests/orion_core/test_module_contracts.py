@@ -20,6 +20,8 @@ from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 from prometheus_client import REGISTRY
 
+from orion_core.menus import declared_items
+from orion_core.modules.definition import FrontendType
 from orion_core.modules.registry import get_registry
 from orion_core.testing import override_module
 
@@ -205,3 +207,71 @@ def test_internal_module_is_hidden_from_non_staff(client, platform, user, code):
     with override_module(platform, code):
         for route in module_routes(code):
             assert client.get(route.url(), HTTP_HOST=HOST).status_code == 404, route.name
+
+
+# --- menus: every declared item follows its module and its permission ------------------------
+
+VENDOR_ITEMS = declared_items(FrontendType.VENDOR)
+ADMIN_ITEMS = declared_items(FrontendType.ADMIN)
+
+
+def sidebar(response) -> str:
+    html = response.content.decode()
+    start = html.find('<nav class="sidebar-nav"')
+    return html[start : html.find("</nav>", start)] if start != -1 else ""
+
+
+def item_href(declared, **kwargs: str) -> str:
+    return 'href="{}"'.format(reverse(f"{declared.module}:{declared.item.url_name}", kwargs=kwargs))
+
+
+def portal_client(platform, role: str):
+    """A logged-in member of the contract vendor with ``role``, and the portal home's URL."""
+    from django.test import Client
+
+    from modules.tenancy.factories import MembershipFactory, VendorFactory
+    from orion_core.testing import UserFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, vendor=VendorFactory(code=VENDOR_CODE), role=role)
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    return client, reverse("tenancy:dashboard", kwargs={"vendor_code": VENDOR_CODE})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("declared", VENDOR_ITEMS, ids=lambda d: d.key)
+def test_vendor_menu_item_follows_module_and_permission(platform, declared):
+    href = item_href(declared, vendor_code=VENDOR_CODE)
+    roles = ("owner", "manager", "staff", "viewer")
+    with override_module(platform, declared.module):
+        for role in roles:
+            client, home = portal_client(platform, role)
+            holds = not declared.item.permission or (
+                role == "owner" or role in permission_roles(declared.item.permission)
+            )
+            shown = href in sidebar(client.get(home))
+            assert shown == holds, f"{declared.key} for {role}: shown={shown}"
+    if not get_registry().is_core(declared.module):
+        client, home = portal_client(platform, "owner")
+        assert href not in sidebar(client.get(home)), f"{declared.key}: module off, still shown"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("declared", ADMIN_ITEMS, ids=lambda d: d.key)
+def test_staff_menu_item_follows_its_module(platform, staff_user, client, declared):
+    href = item_href(declared)
+    client.force_login(staff_user)
+    with override_module(platform, declared.module):
+        assert href in sidebar(client.get(reverse("core:dashboard"), HTTP_HOST=HOST))
+    if not get_registry().is_core(declared.module):
+        assert href not in sidebar(client.get(reverse("core:dashboard"), HTTP_HOST=HOST))
+
+
+def permission_roles(code: str) -> tuple[str, ...]:
+    for definition in get_registry():
+        for permission in definition.permissions:
+            if permission.code == code:
+                return permission.roles
+    pytest.fail(f"menu item needs undeclared permission {code}")
+    return ()

@@ -407,8 +407,9 @@ def test_set_config_returns_and_audits_the_change(platform, service, user):
     entry = ModuleAuditEntry.objects.get(platform=platform, action=Audit.CONFIG_CHANGED)
     assert entry.module_code == "billing"
     assert entry.actor == user and entry.source == "api"
-    assert entry.old_config == {}
-    assert entry.new_config["invoice_prefix"] == "B-"
+    # Effective values on both sides: the first change reads "INV- → B-", not "— → B-".
+    assert entry.old_config == BILLING_DEFAULTS
+    assert entry.new_config == {**BILLING_DEFAULTS, "invoice_prefix": "B-"}
     # The same values again are not a change.
     before = counts()
     service.set_config(platform, "billing", {"invoice_prefix": "B-"})

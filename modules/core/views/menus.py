@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from modules.core.permissions import CHANGE_MENUS, ChangePermissionMixin
 from orion_core import menus, permissions
 from orion_core.models import Platform
 from orion_core.modules.definition import FrontendType
@@ -124,10 +125,11 @@ def request_as(
 
 
 @method_decorator(staff_member_required, name="dispatch")
-class MenuConfigView(TemplateView):
+class MenuConfigView(ChangePermissionMixin, TemplateView):
     """Hide menu items on the chosen platform, one frontend at a time."""
 
     template_name = "core/menus/config.html"
+    change_permission = CHANGE_MENUS
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         platform = dashboard_platform(self.request)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from modules.core.forms import ModuleConfigForm
+from modules.core.permissions import CHANGE_MODULES, ChangePermissionMixin
 from modules.core.views.dashboard import DashboardMixin
 from orion_core.exceptions import (
     ModuleConfigError,
@@ -79,10 +80,11 @@ class ModuleListView(DashboardMixin, TemplateView):
         )
 
 
-class ModuleChangeView(DashboardMixin, TemplateView):
+class ModuleChangeView(DashboardMixin, ChangePermissionMixin, TemplateView):
     """GET: the confirmation page with the dry-run plan. POST: the change itself."""
 
     template_name = "core/modules/confirm.html"
+    change_permission = CHANGE_MODULES
     action: Action
 
     def prepare(self, **kwargs: Any) -> None:
@@ -180,7 +182,8 @@ class ModuleDisableView(ModuleChangeView):
         }
 
 
-class ModuleConfigView(DashboardMixin, TemplateView):
+class ModuleConfigView(DashboardMixin, ChangePermissionMixin, TemplateView):
+    change_permission = CHANGE_MODULES
     template_name = "core/modules/config.html"
 
     def prepare(self, **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from modules.tenancy import services
+from modules.tenancy import roles, services
 from modules.tenancy.forms import DomainForm, InviteForm, RoleForm, VendorProfileForm
 from modules.tenancy.models import Invitation, Membership, VendorDomain
 from modules.tenancy.resolution import VendorPortalMixin, granted
@@ -91,6 +91,8 @@ class TeamView(PortalMixin, TemplateView):
             invitations=invitations,
             can_manage=can_manage,
             role_choices=services.assignable_roles(role),
+            role_labels=Membership.Role.labels,
+            role_matrix=roles.role_matrix(self.request.modules, Membership.Role.values),
             **kwargs,
         )
 

@@ -51,16 +51,23 @@ class Command(BaseCommand):
                         service.enable(platform, module, source="seed")
                 platforms[code] = platform
             self._staff_user()
-            for config in apps.get_app_configs():
+            # Dependency order: a module's seed may build on what its requirements seeded
+            # (customers adds demo customers to tenancy's demo vendors).
+            notes: list[str] = []
+            for code in service.registry.dependency_order():
+                config = apps.get_app_config(service.registry.get(code).app_label)
                 if isinstance(config, ModuleConfig):
-                    config.seed_demo(platforms)
+                    notes.extend(config.seed_demo(platforms) or ())
         for code, platform in platforms.items():
             enabled = ", ".join(sorted(service.enabled_codes(platform)))
             domains = ", ".join(DEMO_PLATFORMS[code]["domains"])
             self.stdout.write(f"{code}: {platform.name} on {domains}\n  modules: {enabled}")
+        for note in notes:
+            self.stdout.write(note)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Staff login: {DEMO_STAFF['username']} / {DEMO_STAFF['password']} at /admin/"
+                " and /dashboard/"
             )
         )
 

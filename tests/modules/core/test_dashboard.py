@@ -152,3 +152,28 @@ def test_pages_have_csrf_and_no_inline_script(staff_client, platform):
         html = staff_client.get(reverse(name)).content.decode()
         assert "csrfmiddlewaretoken" in html  # the platform switcher
         assert "<script" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_is_reachable_from_a_host_that_is_no_platforms(platform, staff_user, settings):
+    """Production has no default platform: staff on an admin host still get the dashboard,
+    which manages the platform chosen in the switcher (the first one here)."""
+    settings.ORION_DEFAULT_PLATFORM = ""
+    client = Client(HTTP_HOST="ops.example.test")
+    client.force_login(staff_user)
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert response.context["dashboard_platform"] == platform
+
+
+@pytest.mark.django_db
+def test_sidebar_leads_to_the_core_pages_and_keeps_mandatory_items(staff_client, platform):
+    from orion_core.models import PlatformMenuConfig
+
+    PlatformMenuConfig.objects.create(
+        platform=platform, frontend="admin", hidden_items=["core:dashboard", "core:history"]
+    )
+    html = staff_client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{reverse("core:modules")}"' in html
+    assert f'href="{reverse("core:dashboard")}" class="active"' in html  # mandatory: not hidden
+    assert f'href="{reverse("core:module-history")}"' not in html.split("<main")[0]

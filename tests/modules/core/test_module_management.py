@@ -261,7 +261,8 @@ def test_config_saves_through_the_service(staff_client, platform, staff_user):
     }
     entry = ModuleAuditEntry.objects.get(platform=platform, action="config_changed")
     assert (entry.actor, entry.source) == (staff_user, "dashboard")
-    assert entry.old_config == {}  # nothing was stored before: the defaults applied
+    # Nothing was stored before, so the history shows the defaults that applied.
+    assert entry.old_config["payment_terms_days"] == 14
     assert entry.new_config["payment_terms_days"] == 30
 
 

@@ -1,4 +1,6 @@
-"""The storefront: home, sign-up, per-shop sessions, throttling, account, addresses, reset."""
+"""The storefront: home, theme, sign-up, per-shop sessions, account, addresses, reset.
+
+Login throttling (django-axes) is tested in tests/security/test_login_throttling.py."""
 
 from __future__ import annotations
 
@@ -44,22 +46,47 @@ def login(client, code, email, password=CUSTOMER_PASSWORD):
     return client.post(f"/shop/{code}/account/login/", {"email": email, "password": password})
 
 
+def theme_of(client, code):
+    """The shop's theme stylesheet, as its home page links it."""
+    body = client.get(f"/shop/{code}/").content.decode()
+    url = re.search(rf'<link rel="stylesheet" href="(/shop/{code}/theme\.css\?v=\w+)">', body)
+    assert url, "the page links no theme stylesheet"
+    return client.get(url.group(1))
+
+
 def test_home_shows_the_shop_and_its_theme(client, shop):
     response = client.get("/shop/shop-a/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Welcome to Shop A" in body
-    assert "--shop-primary: #112233" in body
     assert "/shop/shop-a/account/login/" in body
-    assert "<script" not in body
+    assert "<script" not in body and "style=" not in body
+    theme = theme_of(client, "shop-a")
+    assert theme.status_code == 200 and theme["Content-Type"] == "text/css; charset=utf-8"
+    assert "--shop-primary: #112233;" in theme.content.decode()
+    assert "immutable" in theme["Cache-Control"]
 
 
 def test_theme_values_that_are_not_colours_are_ignored(client, shop):
     shop.theme = {"primary": "red; background: url(//evil)", "accent": "#abc"}
     shop.save()
-    body = client.get("/shop/shop-a/").content.decode()
-    assert "evil" not in body
-    assert "--shop-primary: #0b5fff" in body and "--shop-accent: #abc" in body
+    css = theme_of(client, "shop-a").content.decode()
+    assert "evil" not in css
+    assert "--shop-primary: #0b5fff;" in css and "--shop-accent: #abc;" in css
+
+
+def test_a_new_theme_gets_a_new_stylesheet_url(client, shop):
+    before = client.get("/shop/shop-a/").content.decode()
+    shop.theme = {"primary": "#445566"}
+    shop.save()
+    after = client.get("/shop/shop-a/").content.decode()
+    link = re.compile(r"theme\.css\?v=(\w+)")
+    assert link.search(before).group(1) != link.search(after).group(1)
+    assert "--shop-primary: #445566;" in theme_of(client, "shop-a").content.decode()
+    # An outdated version still gets the current theme, but only for a short while.
+    stale = client.get(f"/shop/shop-a/theme.css?v={link.search(before).group(1)}")
+    assert "--shop-primary: #445566;" in stale.content.decode()
+    assert "immutable" not in stale["Cache-Control"]
 
 
 def test_inactive_or_foreign_shops_are_404(client, shop, other_platform):
@@ -165,22 +192,6 @@ def test_logout_is_post_only_and_per_shop(client, shop, other_shop, customer):
     assert client.get("/shop/shop-b/account/").status_code == 200
 
 
-def test_login_throttle(client, shop, other_shop):
-    email = f"{uuid.uuid4().hex}@example.com"
-    CustomerFactory(vendor=shop, email=email)
-    CustomerFactory(vendor=other_shop, email=email)
-    for _ in range(5):
-        response = login(client, "shop-a", email, password="wrong")
-        assert "Wrong e-mail or password." in response.content.decode()
-    # The sixth attempt is refused even with the right password...
-    response = login(client, "shop-a", email)
-    assert response.status_code == 200
-    assert "Too many failed attempts" in response.content.decode()
-    assert session_key(shop) not in client.session
-    # ...at this shop only.
-    assert login(client, "shop-b", email).status_code == 302
-
-
 def test_failures_under_the_limit_are_forgotten_after_success(client, shop):
     email = f"{uuid.uuid4().hex}@example.com"
     CustomerFactory(vendor=shop, email=email)
@@ -190,18 +201,6 @@ def test_failures_under_the_limit_are_forgotten_after_success(client, shop):
     for _ in range(4):
         login(client, "shop-a", email, password="wrong")
     assert login(client, "shop-a", email).status_code == 302
-
-
-def test_throttle_window_expires(shop):
-    email = f"{uuid.uuid4().hex}@example.com"
-    from django.core.cache import cache
-
-    with vendor_scope(shop):
-        for _ in range(5):
-            services.authenticate(shop, email, "x")
-        assert services.login_throttled(shop, email)
-        cache.delete(services._throttle_key(shop, email))  # what the 15-minute timeout does
-        assert not services.login_throttled(shop, email)
 
 
 def test_account_page_edits_profile_and_consent(client, shop, customer):
@@ -356,14 +355,3 @@ def test_home_query_budget(client, shop, size, django_assert_max_num_queries):
         response = client.get("/shop/shop-a/")
     assert response.status_code == 200
     assert me.email in response.content.decode() or "Hello" in response.content.decode()
-
-
-def test_password_reset_lifts_the_login_throttle(client, shop):
-    email = f"{uuid.uuid4().hex}@example.com"
-    customer = CustomerFactory(vendor=shop, email=email)
-    for _ in range(5):
-        login(client, "shop-a", email, password="wrong")
-    assert "Too many failed attempts" in login(client, "shop-a", email).content.decode()
-    with vendor_scope(shop):
-        services.set_password(customer, NEW_PASSWORD)
-    assert login(client, "shop-a", email, NEW_PASSWORD).status_code == 302

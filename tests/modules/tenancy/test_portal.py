@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 
 from modules.tenancy.factories import InvitationFactory, MembershipFactory, VendorDomainFactory
 from modules.tenancy.models import Invitation, Membership, Vendor, VendorDomain
-from orion_core.testing import StaffUserFactory, UserFactory
+from orion_core.testing import StaffUserFactory, UserFactory, override_module
 from tests.modules.tenancy.conftest import member
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +246,20 @@ def test_the_sidebar_shows_the_pages_the_role_may_open(login, vendor, viewer, ma
     assert 'href="/vendor/alpha/settings/"' not in page
     page = login(manager).get(f"/vendor/{vendor.code}/team/").content.decode()
     assert 'id="menu-vendor"' in page and 'href="/vendor/alpha/settings/"' in page
+
+
+@pytest.mark.django_db
+def test_team_page_explains_roles_from_the_enabled_modules(login, platform, vendor, viewer):
+    """The matrix is built from module declarations: billing's permissions appear only while
+    billing is on, and each role's column matches what the role is granted."""
+    page = login(viewer).get(team_url(vendor)).content.decode()
+    assert 'id="permission-teammanage"' in page
+    assert 'id="permission-billingview"' not in page
+
+    with override_module(platform, "billing"):
+        response = login(viewer).get(team_url(vendor))
+    matrix = {row["code"]: row["held"] for row in response.context["role_matrix"]}
+    # Columns: owner, manager, staff, viewer.
+    assert matrix["billing.view"] == [True, True, True, True]
+    assert matrix["billing.manage"] == [True, True, False, False]
+    assert matrix["team.manage"] == [True, True, False, False]

@@ -1,0 +1,115 @@
+"""``manage.py seed_demo``'s demo vendors: idempotent, logins that work, tenants kept apart."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from modules.customers.models import Customer
+from modules.tenancy.demo import DEMO_VENDORS
+from modules.tenancy.models import Company, Membership, Vendor, VendorPlatform
+
+pytestmark = pytest.mark.django_db
+
+ACME, GLOBEX = DEMO_VENDORS
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    with scopes_disabled():
+        return {
+            model.__name__: model.objects.count()
+            for model in (
+                get_user_model(),
+                Company,
+                Vendor,
+                VendorPlatform,
+                Membership,
+                Customer,
+            )
+        }
+
+
+def logged_in(host: str, spec) -> Client:
+    """A client on ``host`` logged in through the login page with the demo credentials (the
+    page passes the request to authenticate(), as django-axes requires)."""
+    client = Client(HTTP_HOST=host)
+    response = client.post(
+        reverse("tenancy:login"), {"username": spec.username, "password": spec.password}
+    )
+    assert response.status_code == 302, "the demo credentials were refused"
+    return client
+
+
+def test_seed_creates_active_vendors_with_owners_on_their_platforms():
+    seed()
+    with scopes_disabled():
+        for spec in DEMO_VENDORS:
+            vendor = Vendor.objects.get(code=spec.code)
+            assert vendor.is_active and vendor.name == spec.name
+            place = VendorPlatform.objects.get(vendor=vendor)
+            assert (place.platform.code, place.status) == (spec.platform, Vendor.Status.ACTIVE)
+            membership = Membership.objects.get(vendor=vendor)
+            assert membership.user.username == spec.username
+            assert membership.user.email == spec.email
+            assert (membership.role, membership.status) == ("owner", "active")
+            # customers' seed runs after tenancy's, so the demo shops have customers
+            assert Customer.objects.filter(vendor=vendor).exists()
+
+
+def test_seeding_again_changes_nothing_and_keeps_a_changed_password():
+    seed()
+    before = counts()
+    owner = get_user_model().objects.get(username=ACME.username)
+    owner.set_password("changed by the owner")
+    owner.save()
+
+    seed()
+
+    assert counts() == before
+    owner.refresh_from_db()
+    assert owner.check_password("changed by the owner")
+    assert not owner.check_password(ACME.password)
+
+
+def test_the_summary_prints_the_owner_logins_and_urls():
+    out = seed()
+    assert f"{ACME.username} / {ACME.password}" in out
+    assert f"{GLOBEX.username} / {GLOBEX.password}" in out
+    assert "http://localhost:8000/vendor/acme-shop/" in out
+    assert "http://localhost:8000/shop/acme-shop/" in out
+    assert "http://loyalty.localhost:8000/vendor/globex-store/" in out
+
+
+def test_the_owner_logs_in_and_opens_the_portal_and_storefront():
+    seed()
+    client = logged_in("localhost", ACME)
+    response = client.get("/vendor/acme-shop/")
+    assert response.wsgi_request.user.username == ACME.username
+    assert response.status_code == 200
+    assert response.context["role"] == Membership.Role.OWNER
+    assert b"Acme Shop" in response.content
+    assert Client(HTTP_HOST="localhost").get("/shop/acme-shop/").status_code == 200
+
+
+def test_each_owner_sees_only_their_own_vendor():
+    seed()
+    acme_owner = logged_in("localhost", ACME)
+    assert acme_owner.get("/vendor/globex-store/").status_code == 404
+    # Also on globex's own platform, where the vendor exists: not a member, so 404.
+    acme_owner_on_loyalty = logged_in("loyalty.localhost", ACME)
+    assert acme_owner_on_loyalty.get("/vendor/globex-store/").status_code == 404
+    globex_owner = logged_in("loyalty.localhost", GLOBEX)
+    assert globex_owner.get("/vendor/globex-store/").status_code == 200
+    assert globex_owner.get("/vendor/acme-shop/").status_code == 404
