@@ -22,35 +22,27 @@ within a section by (``order``, dependency rank of their module, id), so a modul
 item between another module's items. Sections left empty are dropped.
 
 Cost: no SQL on the warm path. The platform's menu configuration is read with one query when
-cold and cached in the shared cache under the module state generation
-(``orion_core.state.GENERATION_KEY``), exactly like platform states: a change bumps the
-generation on commit, and a reader tags what it stores with the generation it read first, so an
-old configuration can never be put back. Everything is memoised on the request.
+cold and kept in the shared cache (``orion_core.shared_cache``) like platform states: a change
+bumps the generation on commit, so an old configuration can never be served after it.
+Everything is memoised on the request.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from orion_core import metrics
+from orion_core import shared_cache
 from orion_core.models import PlatformMenuConfig
 from orion_core.modules.definition import FrontendType, MenuItemDefinition, MenuSectionDefinition
 from orion_core.modules.registry import ModuleRegistry, get_registry
 from orion_core.permissions import effective_permissions
-from orion_core.state import GENERATION_KEY
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-logger = logging.getLogger(__name__)
 
 # Frontends whose URLs carry the vendor code (orion_core.urls.FRONTEND_MOUNTS).
 VENDOR_SCOPED = frozenset({FrontendType.VENDOR, FrontendType.STOREFRONT})
@@ -183,33 +175,7 @@ def _load_config(platform_id: int) -> dict[str, tuple[str, ...]]:
 
 def menu_config(platform_id: int) -> dict[str, tuple[str, ...]]:
     """``{frontend: hidden item keys}`` of one platform: one cache round trip when warm."""
-    key = _config_key(platform_id)
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-    except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
-        logger.warning("Menu config cache unavailable; reading the database", exc_info=True)
-        metrics.cache_errors.inc()
-        return _load_config(platform_id)
-    generation = found.get(GENERATION_KEY)
-    entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return entry[1]
-    if generation is None:
-        try:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
-        except Exception:  # noqa: BLE001
-            logger.warning("Menu config cache unavailable; reading the database", exc_info=True)
-            metrics.cache_errors.inc()
-            return _load_config(platform_id)
-    config = _load_config(platform_id)  # read after the generation: see the module docstring
-    if generation is not None:
-        try:
-            cache.set(key, (generation, config), timeout=settings.ORION_STATE_CACHE_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not store the menu config in the cache", exc_info=True)
-            metrics.cache_errors.inc()
-    return config
+    return shared_cache.get_or_load(_config_key(platform_id), lambda: _load_config(platform_id))
 
 
 def hidden_items(request: HttpRequest, frontend: FrontendType | str) -> frozenset[str]:

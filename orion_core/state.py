@@ -1,36 +1,24 @@
-"""Which platform a request is on and which modules it has, read from a shared cache.
+"""Which platform a request is on and which modules it has, read from the shared cache.
 
-The warm path costs one cache round trip and no SQL: ``get_many`` fetches the global module
-state generation together with the entry for the host (or platform). An entry is trusted only
-if it was written at the current generation. Every committed change bumps the generation
-(``invalidate``), so every process sees the change on its next request.
-
-Why a reader can never put an old state back: it reads the generation *before* it reads the
-database and tags what it stores with that generation. A state read before a change commits is
-therefore tagged with a generation the change has already bumped past. A lost generation key is
-re-created from the clock, never reset to a value an old entry could carry.
-
-If the cache is down, every lookup falls back to the database and requests keep working.
+The warm path costs one cache round trip and no SQL (``orion_core.shared_cache``): an entry per
+host (or per platform) is trusted only while the generation it was read under is current. Every
+committed change of platforms or modules calls ``invalidate``, so every process sees the change
+on its next request. If the cache is down, every lookup falls back to the database.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 
-from orion_core import metrics
+from orion_core import shared_cache
 from orion_core.models import Platform, PlatformDomain, PlatformModule
 from orion_core.modules.registry import get_registry
 
-logger = logging.getLogger(__name__)
-
-GENERATION_KEY = "orion:modules:generation"
+GENERATION_KEY = shared_cache.GENERATION_KEY
 
 
 @dataclass(frozen=True)
@@ -69,44 +57,11 @@ def state_for_platform(platform: Platform | int) -> PlatformState:
 
 def invalidate() -> None:
     """Make every cached state stale. Call on commit of any change to platforms or modules."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key was evicted or never written
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail a committed change
-        logger.warning("Could not bump the module state generation", exc_info=True)
-        metrics.cache_errors.inc()
+    shared_cache.bump()
 
 
 def _cached(key: str, load: Any) -> PlatformState | None:
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-    except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
-        logger.warning("Module state cache unavailable; reading the database", exc_info=True)
-        metrics.cache_errors.inc()
-        return load()
-    generation = found.get(GENERATION_KEY)
-    entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return _thaw(entry[1])
-    if generation is None:
-        try:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
-        except Exception:  # noqa: BLE001
-            logger.warning("Module state cache unavailable; reading the database", exc_info=True)
-            metrics.cache_errors.inc()
-            return load()
-    # Outside the cache's error handling: a database error is not a cache outage, and the
-    # database is read once even when storing the result fails.
-    state = load()
-    if generation is not None:
-        try:
-            cache.set(key, (generation, _freeze(state)), timeout=settings.ORION_STATE_CACHE_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not store the module state in the cache", exc_info=True)
-            metrics.cache_errors.inc()
-    return state
+    return shared_cache.get_or_load(key, load, freeze=_freeze, thaw=_thaw)
 
 
 # Entries hold plain tuples, not model instances: unpickling a Platform costs more than the rest

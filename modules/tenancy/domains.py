@@ -5,29 +5,25 @@ record of ``_orion-verify.shop.example.com``; ``verify_domain`` checks it (the s
 ``tenancy.verify_vendor_domains`` does so for every unverified domain).
 
 ``route_for_host`` answers, for a request's host, which active vendor (and which of its
-platforms) serves it. Like ``orion_core.state``, it reads the shared module-state generation in
-the same ``get_many`` as its entry and trusts only entries written at that generation; every
-committed change of a vendor, its platforms or its domains bumps the generation.
+platforms) serves it, through ``orion_core.shared_cache`` under the ``vendors`` generation:
+every committed change of a vendor, its platforms or its domains bumps it.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from modules.tenancy.models import Vendor, VendorDomain, VendorPlatform
-from orion_core import state
+from orion_core import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +85,8 @@ class VendorRoute:
 
 
 _VENDOR_FIELDS = tuple(f.attname for f in Vendor._meta.concrete_fields)
+# The generation scope of everything cached about vendors (routes, resolution, memberships).
+VENDORS_SCOPE = "vendors"
 
 
 def _route_key(host: str) -> str:
@@ -101,31 +99,9 @@ def route_for_host(host: str) -> VendorRoute | None:
     Warm: one cache round trip, no SQL. If the cache is down, the database answers.
     """
     host = host.lower().rstrip(".")
-    key = _route_key(host)
-    try:
-        found = cache.get_many([state.GENERATION_KEY, key])
-    except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
-        logger.warning("Vendor domain cache unavailable; reading the database", exc_info=True)
-        return _thaw(_load(host))
-    generation = found.get(state.GENERATION_KEY)
-    entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        return _thaw(entry[1])
-    if generation is None:
-        try:
-            cache.add(state.GENERATION_KEY, time.time_ns(), timeout=None)
-            generation = cache.get(state.GENERATION_KEY)
-        except Exception:  # noqa: BLE001
-            logger.warning("Vendor domain cache unavailable; reading the database", exc_info=True)
-            return _thaw(_load(host))
-    # The generation was read before the database: a change committing meanwhile bumps past it.
-    frozen = _load(host)
-    if generation is not None:
-        try:
-            cache.set(key, (generation, frozen), timeout=settings.ORION_STATE_CACHE_TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("Could not store a vendor domain route in the cache", exc_info=True)
-    return _thaw(frozen)
+    return shared_cache.get_or_load(
+        _route_key(host), lambda: _load(host), scope=VENDORS_SCOPE, thaw=_thaw
+    )
 
 
 Frozen = tuple[tuple[Any, ...], int] | None
@@ -167,7 +143,7 @@ def _thaw(frozen: Frozen) -> VendorRoute | None:
 
 
 def invalidate_on_commit() -> None:
-    transaction.on_commit(state.invalidate)
+    shared_cache.bump_on_commit(VENDORS_SCOPE)
 
 
 @receiver(post_save, sender=Vendor, dispatch_uid="tenancy_vendor_saved")

@@ -442,7 +442,7 @@ def test_works_when_the_cache_is_down(registry, platform, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("orion_core.menus.cache.get_many", broken)
+    monkeypatch.setattr("orion_core.shared_cache.cache.get_many", broken)
     PlatformMenuConfig.objects.create(
         platform=platform, frontend="admin", hidden_items=["base:settings"]
     )

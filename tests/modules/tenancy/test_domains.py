@@ -7,6 +7,7 @@ import types
 
 import dns.resolver
 import pytest
+from django.core.cache import caches
 from django.http import JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -306,7 +307,7 @@ def test_route_survives_a_cache_outage(shop, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(domains_module.cache, "get_many", broken)
+    monkeypatch.setattr(caches["default"], "get_many", broken)
     route = route_for_host(VENDOR_HOST)
     assert route is not None and route.vendor_code == "acme-shoes"
 
