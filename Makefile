@@ -51,5 +51,5 @@ worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=info
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache
 	find locale modules -path '*/LC_MESSAGES/*.mo' -delete

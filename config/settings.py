@@ -151,7 +151,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://orion")}
+    # No Redis: a file cache that every local process shares (the `make run` server, a
+    # `manage.py module …` in a second terminal, an eager Celery task), so a change made by one
+    # reaches the others on their next request. One process only may use CACHE_URL=locmemcache://.
+    CACHES = {
+        "default": env.cache(
+            "CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache'}?max_entries=10000"
+        )
+    }
 
 # --- Orion -------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task, shared_task, signature
+from celery import Task, shared_task
 
 from orion_core.models import Platform, PlatformModule
 from orion_core.services import ModuleService
@@ -44,16 +44,29 @@ class PlatformTask(Task):
 
 @shared_task(name="orion_core.tasks.fan_out", acks_late=True)
 def fan_out(*, task: str, module: str, kwargs: dict[str, Any] | None = None) -> list[int]:
-    """Queue ``task`` once for every active platform with ``module`` enabled (beat calls this).
-
-    Dispatched through a signature so that a registered task honours ``task_always_eager`` (it
-    runs in-process when no broker is configured) and an unregistered name is still sent.
-    """
+    """Queue ``task`` once for every active platform with ``module`` enabled (beat calls this)."""
     platform_ids = list(
         PlatformModule.objects.filter(module_code=module, is_enabled=True, platform__is_active=True)
         .order_by("platform_id")
         .values_list("platform_id", flat=True)
     )
     for platform_id in platform_ids:
-        signature(task, kwargs={**(kwargs or {}), "platform_id": platform_id}).apply_async()
+        dispatch(task, {**(kwargs or {}), "platform_id": platform_id})
     return platform_ids
+
+
+def dispatch(task: str, kwargs: dict[str, Any]) -> None:
+    """Run the task named ``task`` with ``kwargs``: in process when no broker is configured
+    (``task_always_eager``), else through the broker.
+
+    Eagerly, every app's ``tasks.py`` is imported first (Celery only autodiscovers them in a
+    worker), so a web process or a management command finds tasks it never imported; an
+    unknown name raises ``celery.exceptions.NotRegistered``. With a broker the task is sent by
+    name, so a task registered only in the worker processes is still delivered.
+    """
+    app = fan_out.app
+    if app.conf.task_always_eager:
+        app.loader.import_default_modules()
+        app.tasks[task].apply(kwargs=kwargs)
+    else:
+        app.send_task(task, kwargs=kwargs)

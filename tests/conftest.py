@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from django.db import connection
@@ -19,15 +20,24 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_configure(config) -> None:
-    """Parallel workers (pytest -n) share one Redis: give each worker its own key prefix so one
-    worker's generation bump never answers for another's test. Child processes inherit it."""
+    """Keep test runs off the developer's caches.
+
+    Parallel workers (pytest -n) share one Redis: each worker gets its own key prefix so one
+    worker's generation bump never answers for another's test. Without Redis the default cache
+    is a file cache (shared by local processes); tests get a directory of their own, and child
+    processes inherit both through the environment."""
+    from django.conf import settings
+
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        from django.conf import settings
-
         prefix = f"orion-test-{worker}"
         os.environ["CACHE_KEY_PREFIX"] = prefix
         settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        location = tempfile.mkdtemp(prefix=f"orion-test-cache-{worker or 'main'}-")
+        settings.CACHES["default"]["LOCATION"] = location
+        os.environ["CACHE_URL"] = f"filecache://{location}"
+        config.add_cleanup(lambda: shutil.rmtree(location, ignore_errors=True))
 
 
 def require(available: bool, reason: str) -> None:

@@ -119,6 +119,43 @@ def test_fan_out_with_nobody_enabled_queues_nothing(platform):
     assert runs == []
 
 
+def test_fan_out_runs_in_process_tasks_this_process_never_imported(platform):
+    """No broker: a web process or a command has not imported every app's tasks.py (Celery
+    autodiscovers them in workers only), yet a fan-out must run them here, never try a broker."""
+    import sys
+
+    from celery.signals import task_postrun
+
+    name = "monitoring.check_module_health"
+    celery_app.tasks.pop(name, None)
+    sys.modules.pop("modules.monitoring.tasks", None)
+    ran: list[dict] = []
+
+    def record(sender=None, kwargs=None, retval=None, **extra):
+        if sender.name == name:
+            ran.append({"platform_id": kwargs["platform_id"], "result": retval})
+
+    task_postrun.connect(record, weak=False)
+    try:
+        with (
+            override_module(platform, "monitoring"),
+            mock.patch.object(celery_app, "send_task", side_effect=AssertionError("sent")),
+        ):
+            fan_out.delay(task=name, module="monitoring")
+    finally:
+        task_postrun.disconnect(record)
+
+    assert [r["platform_id"] for r in ran] == [platform.pk]
+    assert ran[0]["result"]["core"] == "ok"  # it really ran every health check
+
+
+def test_fan_out_of_an_unknown_task_without_a_broker_says_so(platforms):
+    from celery.exceptions import NotRegistered
+
+    with pytest.raises(NotRegistered):
+        fan_out.delay(task="nowhere.no_such_task", module="analytics")
+
+
 def test_fan_out_enqueues_through_the_broker_when_not_eager(platforms):
     """With a broker, each platform's run is published (not run in-process)."""
     celery_app.conf.task_always_eager = False
@@ -129,7 +166,7 @@ def test_fan_out_enqueues_through_the_broker_when_not_eager(platforms):
         ).get()
 
     assert runs == []
-    sent = [(c.args[0], c.args[2]) for c in send_task.call_args_list]
+    sent = [(c.args[0], c.kwargs["kwargs"]) for c in send_task.call_args_list]
     assert sent == [("tests.orion_core.analytics_probe", {"platform_id": pk}) for pk in queued]
     assert sorted(queued) == sorted([platforms["on"].pk, platforms["also_on"].pk])
 
