@@ -25,3 +25,9 @@ cache_errors = Counter(
     "orion_state_cache_errors_total",
     "Module state cache operations that failed and fell back to the database.",
 )
+tenant_guard = Counter(
+    "orion_tenant_guard_total",
+    "Vendor-portal and storefront requests the tenant guard decided, by module, frontend and "
+    "outcome (admitted, not_found, login, forbidden, error).",
+    ["module", "frontend", "outcome"],
+)

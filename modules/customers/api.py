@@ -11,15 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from modules.customers import services
 from modules.customers.models import Customer, CustomerTag
-from modules.tenancy.resolution import HasVendorPermission, VendorAPIMixin
 from orion_core.api_errors import SearchFilter
+from orion_core.guards import read_write
 
 MAX_PK = 2**63 - 1  # BigAutoField, on every backend
 
@@ -168,7 +167,6 @@ VENDOR_CODE = OpenApiParameter(
 
 @extend_schema(parameters=[VENDOR_CODE])
 class CustomerViewSet(
-    VendorAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -177,21 +175,9 @@ class CustomerViewSet(
     """A vendor's customers. Search with ``?search=`` (e-mail, first or last name)."""
 
     serializer_class = CustomerSerializer
-    permission_classes = [IsAuthenticated, HasVendorPermission]
+    permission = read_write("customers.view", "customers.edit")
     filter_backends = [SearchFilter]
     search_fields = ["email", "first_name", "last_name"]
-    permissions_by_action = {
-        "list": "customers.view",
-        "retrieve": "customers.view",
-        "create": "customers.edit",
-        "partial_update": "customers.edit",
-    }
-
-    @property
-    def required_permission(self) -> str | None:
-        if self.action is None:  # no such method here: let DRF answer 405 to any reader
-            return "customers.view"
-        return self.permissions_by_action.get(self.action)  # unmapped actions are refused
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):

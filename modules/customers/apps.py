@@ -31,7 +31,6 @@ class CustomersConfig(ModuleConfig):
     url_prefixes = {
         "storefront": "shop/<slug:vendor_code>/",
         "vendor": "vendor/<slug:vendor_code>/customers/",
-        "api": "api/v1/vendor/<slug:vendor_code>/customers/",
     }
     menus = {
         FrontendType.VENDOR: (

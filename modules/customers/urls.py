@@ -1,5 +1,5 @@
 """Customers' URLs. CustomersConfig.url_prefixes mounts them at /shop/<code>/ (storefront),
-/vendor/<code>/customers/ (portal) and /api/v1/vendor/<code>/customers/ (API)."""
+/vendor/<code>/customers/ (portal) and /api/v1/vendor/<code>/customers/ (vendor API)."""
 
 from django.urls import path
 
@@ -56,4 +56,4 @@ vendor_urlpatterns = [
     ),
 ]
 
-api_urlpatterns = api.urlpatterns
+vendor_api_urlpatterns = api.urlpatterns

@@ -1,8 +1,9 @@
 """The vendor team API at /api/v1/vendor/<vendor_code>/team/ (DRF).
 
-Every view resolves the vendor before permissions run (``VendorAPIMixin``) and reads only in
-its scope, so another vendor's member or invitation id is a 404. Reading needs ``team.view``,
-changing needs ``team.manage``; the rules themselves are in ``modules.tenancy.services``.
+Mounted as tenancy's ``vendor_api_urlpatterns``: the tenant guard admits each request (a member
+of the vendor's team) and runs it in the vendor's scope, so another vendor's member or invitation
+id is a 404. Reading needs ``team.view``, changing needs ``team.manage``; the rules themselves
+are in ``modules.tenancy.services``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from modules.tenancy import services
 from modules.tenancy.models import Invitation, Membership
-from modules.tenancy.resolution import HasVendorPermission, VendorAPIMixin
+from orion_core.guards import read_write
 
 VENDOR_CODE = OpenApiParameter(
     "vendor_code",
@@ -69,13 +69,9 @@ class TeamPagination(PageNumberPagination):
     max_page_size = 200
 
 
-class TeamAPIMixin(VendorAPIMixin):
-    permission_classes = [IsAuthenticated, HasVendorPermission]  # noqa: RUF012
+class TeamAPIMixin:
+    permission = read_write("team.view", "team.manage")
     pagination_class = TeamPagination
-
-    @property
-    def required_permission(self) -> str:
-        return "team.view" if self.request.method in SAFE_METHODS else "team.manage"
 
     def vendor_queryset(self, model: type) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no vendor, no scope

@@ -31,7 +31,7 @@ class TenancyConfig(ModuleConfig):
     url_prefixes = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
         "platform": "",
         "vendor": "vendor/<slug:vendor_code>/",
-        "api": "api/v1/vendor/<slug:vendor_code>/",
+        "vendor_api": "api/v1/vendor/<slug:vendor_code>/",
         "admin": "dashboard/vendors/",
     }
     scheduled_tasks = (

@@ -1,10 +1,11 @@
-"""What tenancy tells the rest of Orion: which permissions the user of a vendor request holds."""
+"""What tenancy tells the rest of Orion: who may enter a vendor's portal or storefront (the
+tenant-guard contract) and which permissions the user of a vendor request holds."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from modules.tenancy.resolution import granted
+from modules.tenancy.resolution import VendorGuard, granted
 from orion_core.modules.definition import FrontendType
 
 
@@ -21,3 +22,6 @@ class VendorPermissionsProvider:
 
 
 permissions_provider = VendorPermissionsProvider()
+
+
+tenant_guard_provider = VendorGuard()

@@ -1,43 +1,39 @@
-"""Resolving the vendor of a vendor-portal or storefront request, and guarding views by permission.
+"""Which vendor a vendor-portal or storefront request is for, and whether its user may be there.
 
-Every vendor-scoped view goes through one of these, which sets ``request.vendor`` and runs the
-view inside ``vendor_scope(vendor)``. Another vendor's object is then simply not found (404).
+``VendorGuard`` is tenancy's answer to the tenant-guard contract
+(``orion_core.contracts.tenant_guard``): ``orion_core.guards`` asks it before every view of every
+module's vendor and storefront URL lists, so the rules below hold for all of them. Once admitted,
+the view runs with ``request.vendor`` (and ``request.membership`` on the portal) set, inside
+``vendor_scope(vendor)``: another vendor's object is simply not found (404).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
-from rest_framework.exceptions import NotAuthenticated
-from rest_framework.permissions import BasePermission
 
 from modules.tenancy.context import tenant_context
 from modules.tenancy.models import Membership, Vendor, VendorPlatform
 from modules.tenancy.roles import permissions_for
 from modules.tenancy.scoping import vendor_scope
-
-
-def rendered(response: HttpResponse) -> HttpResponse:
-    """Render a lazy (template) response now, while the vendor's scope is still active:
-    Django would otherwise render it after the view returned, outside the scope, and any
-    queryset the template reads would raise ScopeError."""
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    return response
+from orion_core.contracts.tenant_guard import Access, LoginRequired
+from orion_core.modules.definition import FrontendType
 
 
 def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: bool) -> Vendor:
-    """The vendor with ``vendor_code`` selling on the request's platform, else 404."""
+    """The vendor with ``vendor_code`` selling on the request's platform, else 404.
+
+    The portal (``active_only=False``) is open while the vendor is active or pending, on the
+    platform and overall; the storefront (``active_only=True``) only while both are active.
+    """
     platform = getattr(request, "platform", None)
-    vendor = Vendor.objects.filter(code=vendor_code).first()
+    vendor = Vendor.objects.filter(code=vendor_code).first() if vendor_code else None
     if vendor is None or platform is None:
         raise Http404(_("No such vendor here."))
     statuses = (
@@ -51,20 +47,23 @@ def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: b
 
 
 def membership_of(user: Any, vendor: Vendor) -> Membership | None:
+    """The user's active membership of the vendor's team (a removed member has none)."""
     if not getattr(user, "is_authenticated", False):
         return None
     with vendor_scope(vendor):
         return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).first()
 
 
+def is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+
+
 def granted(request: HttpRequest) -> frozenset[str]:
     """Permissions of the request's user on ``request.vendor`` (memoised on the request)."""
     if not hasattr(request, "_vendor_permissions"):
         membership = getattr(request, "membership", None)
-        if getattr(request.user, "is_staff", False):
-            role = "owner"  # staff act on any vendor with every permission
-        else:
-            role = membership.role if membership else None
+        # Staff act on any vendor with every permission (the owner's).
+        role = "owner" if is_staff(request.user) else (membership.role if membership else None)
         request._vendor_permissions = (
             permissions_for(role, request.modules) if role else frozenset()
         )
@@ -93,110 +92,43 @@ def vendors_of(user: Any, platform: Any = None) -> list[Vendor]:
         return list(vendors.distinct().order_by("name"))
 
 
-class VendorPortalMixin(AccessMixin):
-    """For /vendor/<vendor_code>/ views: a logged-in team member (or staff), the vendor active
-    or pending on this platform, ``permission_required`` held; the view runs in the vendor's
-    scope with ``request.vendor`` and ``request.membership`` set."""
+class VendorGuard:
+    """The tenant guard (see ``orion_core.contracts.tenant_guard`` for the rules it keeps)."""
 
-    permission_required: str | None = None
+    def admit(self, request: HttpRequest, access: Access) -> contextlib.AbstractContextManager:
+        if access.frontend is FrontendType.VENDOR:
+            vendor = self._portal_vendor(request, access)
+        elif access.frontend is FrontendType.STOREFRONT:
+            vendor = self._storefront_vendor(request, access)
+        else:
+            raise Http404(_("No such vendor here."))
+        return self._inside(request, vendor)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        vendor = vendor_on_platform(request, kwargs["vendor_code"], active_only=False)
-        membership = membership_of(request.user, vendor)
-        if membership is None and not request.user.is_staff:
+    def _portal_vendor(self, request: HttpRequest, access: Access) -> Vendor:
+        user = request.user
+        if not user.is_authenticated:
+            raise LoginRequired
+        vendor = vendor_on_platform(request, access.vendor_code, active_only=False)
+        membership = membership_of(user, vendor)
+        if membership is None and not is_staff(user):
             raise Http404(_("No such vendor here."))
         request.vendor, request.membership = vendor, membership
-        if self.permission_required and self.permission_required not in granted(request):
+        if access.permission and access.permission not in granted(request):
             raise PermissionDenied(
-                _("Needs permission %(permission)s.") % {"permission": self.permission_required}
+                _("Needs permission %(permission)s.") % {"permission": access.permission}
             )
-        with vendor_scope(vendor), tenant_context(getattr(request, "platform", None), vendor):
-            return rendered(super().dispatch(request, *args, **kwargs))
+        return vendor
 
-
-class StorefrontMixin:
-    """For /shop/<vendor_code>/ views: the vendor must be active on this platform; the view runs
-    in its scope with ``request.vendor`` set. A vendor domain sets ``request.storefront_vendor``."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        vendor = getattr(request, "storefront_vendor", None) or vendor_on_platform(
-            request, kwargs["vendor_code"], active_only=True
-        )
+    def _storefront_vendor(self, request: HttpRequest, access: Access) -> Vendor:
+        # On a vendor's own domain the middleware has resolved it already (and prefixed the path
+        # with its code, so the URL's code is the same vendor).
+        vendor = getattr(request, "storefront_vendor", None)
+        if vendor is None or vendor.code != access.vendor_code:
+            vendor = vendor_on_platform(request, access.vendor_code, active_only=True)
         request.vendor = vendor
+        return vendor
+
+    @contextlib.contextmanager
+    def _inside(self, request: HttpRequest, vendor: Vendor) -> Iterator[Vendor]:
         with vendor_scope(vendor), tenant_context(getattr(request, "platform", None), vendor):
-            return rendered(super().dispatch(request, *args, **kwargs))  # type: ignore[misc]
-
-
-def requires_permission(
-    code: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Guard a function-based vendor view (one that takes ``vendor_code``) like the mixin does."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @functools.wraps(view)
-        def wrapper(
-            request: HttpRequest, *args: Any, vendor_code: str, **kwargs: Any
-        ) -> HttpResponse:
-            if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
-            vendor = vendor_on_platform(request, vendor_code, active_only=False)
-            membership = membership_of(request.user, vendor)
-            if membership is None and not request.user.is_staff:
-                raise Http404(_("No such vendor here."))
-            request.vendor, request.membership = vendor, membership
-            if code not in granted(request):
-                raise PermissionDenied(_("Needs permission %(permission)s.") % {"permission": code})
-            with vendor_scope(vendor), tenant_context(getattr(request, "platform", None), vendor):
-                return rendered(view(request, *args, vendor_code=vendor_code, **kwargs))
-
-        return wrapper
-
-    return decorator
-
-
-class HasVendorPermission(BasePermission):
-    """DRF: the view's ``required_permission`` on the vendor of the URL. Views using it must
-    call ``resolve_api_vendor`` in ``initial`` (see ``VendorAPIMixin``)."""
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        required = getattr(view, "required_permission", None)
-        return bool(required) and required in granted(request._request)
-
-
-class VendorAPIMixin:
-    """For DRF views under /api/v1/vendor/<vendor_code>/: resolves the vendor and membership
-    before permissions run, and runs the whole request in the vendor's scope."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._vendor_code = kwargs.get("vendor_code")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
-        self.perform_authentication(request)  # type: ignore[attr-defined]
-        if not getattr(request.user, "is_authenticated", False):
-            # 401/403 like any other API view, before revealing whether the vendor exists.
-            raise NotAuthenticated()
-        django_request = request._request
-        django_request.user = request.user
-        vendor = vendor_on_platform(django_request, self._vendor_code, active_only=False)
-        membership = membership_of(request.user, vendor)
-        if membership is None and not getattr(request.user, "is_staff", False):
-            raise Http404(_("No such vendor here."))
-        django_request.vendor, django_request.membership = vendor, membership
-        self._scope = contextlib.ExitStack()
-        self._scope.enter_context(vendor_scope(vendor))
-        self._scope.enter_context(tenant_context(getattr(django_request, "platform", None), vendor))
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-
-    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        scope_cm = getattr(self, "_scope", None)
-        if scope_cm is not None:
-            self._scope = None
-            with scope_cm:  # render (e.g. the browsable API's forms) still in the vendor's scope
-                rendered(response)
-        return response
+            yield vendor

@@ -3,7 +3,7 @@
 - platform: ``/accounts/…`` and ``/vendor/invitations/<token>/`` (no vendor in the path);
 - vendor: the portal root ``/vendor/<vendor_code>/`` (dashboard, ``team/``, ``settings/``); other
   modules' pages live at ``/vendor/<vendor_code>/<module>/``, so no path here is a module code;
-- api: ``/api/v1/vendor/<vendor_code>/team/…``.
+- vendor_api: ``/api/v1/vendor/<vendor_code>/team/…``.
 """
 
 from django.urls import include, path
@@ -42,7 +42,7 @@ vendor_urlpatterns = [
     path("settings/domains/", vendor.DomainAddView.as_view(), name="domain-add"),
 ]
 
-api_urlpatterns = [
+vendor_api_urlpatterns = [
     path("team/", api.MemberListView.as_view(), name="api-members"),
     path("team/<int:pk>/", api.MemberDetailView.as_view(), name="api-member"),
     path("team/invitations/", api.InvitationListView.as_view(), name="api-invitations"),

@@ -15,6 +15,8 @@ functions registered with Django run them on the installed registry.
 | orion.E008 | a module's default_config does not validate against its own schema |
 | orion.E009 | a permission names a role that does not exist |
 | orion.E010 | two permissions share a code |
+| orion.E011 | a view taking a vendor code is mounted outside the vendor and storefront lists |
+| orion.E012 | a vendor view declares a permission no module declares |
 """
 
 from __future__ import annotations
@@ -118,6 +120,45 @@ def check_menu_urls(registry: ModuleRegistry) -> list[CheckMessage]:
                             id="orion.E006",
                         )
                     )
+    return errors
+
+
+def check_view_guards(registry: ModuleRegistry) -> list[CheckMessage]:
+    """Vendor data is reached only through guarded views, and they guard with real permissions.
+
+    A route with a ``vendor_code`` outside the vendor and storefront URL lists would serve a
+    vendor's pages to anyone (orion.E011); a permission code nobody declares is held by nobody,
+    not even the owner, so the view could never be used (orion.E012).
+    """
+    from orion_core.guards import declared_permissions, is_exempt
+    from orion_core.urls import mounted_views
+
+    declared = {perm.code for d in registry for perm in d.permissions}
+    errors = []
+    for code in registry.codes():
+        for view in mounted_views(code):
+            if "vendor_code" in view.params and view.guard is None and not is_exempt(view.callback):
+                errors.append(
+                    Error(
+                        f"View {view.name or view.route} of module '{code}' takes a vendor code "
+                        "but is not behind the tenant guard.",
+                        hint="Mount it in vendor_urlpatterns, vendor_api_urlpatterns, "
+                        "storefront_urlpatterns or storefront_api_urlpatterns (or mark it "
+                        "@tenant_guard_exempt if it shows no vendor's data).",
+                        obj=code,
+                        id="orion.E011",
+                    )
+                )
+            for permission in declared_permissions(view.callback) - declared:
+                errors.append(
+                    Error(
+                        f"View {view.name or view.route} of module '{code}' requires permission "
+                        f"'{permission}', which no module declares.",
+                        hint="Declare it in the module's permissions or fix the code.",
+                        obj=code,
+                        id="orion.E012",
+                    )
+                )
     return errors
 
 
@@ -236,6 +277,13 @@ def module_declarations(
 @register(ORION_TAG, Tags.urls)
 def module_menu_urls(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     return check_menu_urls(get_registry())
+
+
+@register(ORION_TAG, Tags.urls)
+def module_view_guards(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    return check_view_guards(get_registry())
 
 
 @register(ORION_TAG, Tags.database)

@@ -66,5 +66,5 @@ def test_no_tenant_ids_in_orion_metric_labels(client, platform, django_capture_o
     assert orion
     for line in orion:
         labels = set(re.findall(r'(\w+)="', line))
-        assert labels <= {"module", "action", "outcome", "kind"}, line
+        assert labels <= {"module", "action", "outcome", "kind", "frontend"}, line
         assert "acme" not in line

@@ -92,11 +92,11 @@ def test_apps_defines_a_module_config_subclass(project):
     assert {"on_enable", "on_disable", "on_purge", "health_check"} <= methods
 
 
-def test_urls_define_every_list_the_root_urlconf_mounts(project):
+def test_urls_define_only_lists_the_root_urlconf_mounts(project):
     start(project)
     tree = ast.parse((project / "modules" / "giftcards" / "urls.py").read_text())
     names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
-    assert {f"{name}_urlpatterns" for name, _ in FRONTEND_MOUNTS} <= names
+    assert names <= {f"{name}_urlpatterns" for name, _ in FRONTEND_MOUNTS}
 
 
 def test_generated_test_uses_override_module(project):

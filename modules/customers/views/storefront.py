@@ -24,7 +24,6 @@ from django.views.generic import FormView, TemplateView
 from modules.customers import auth, forms, services
 from modules.customers.models import Customer, CustomerAddress
 from modules.tenancy.lockout import LOCKED_OUT, cooloff_minutes
-from modules.tenancy.resolution import StorefrontMixin
 
 RESET_SESSION_TOKEN = "orion_customer_reset_token_{vendor}"  # noqa: S105 - a session key
 RESET_URL_TOKEN = "set-password"  # noqa: S105 - a URL marker, not a secret
@@ -34,8 +33,9 @@ def shop_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
     return reverse(f"customers:{name}", kwargs={"vendor_code": request.vendor.code, **kwargs})
 
 
-class ShopMixin(StorefrontMixin):
-    """Every storefront page: the vendor, its theme and the logged-in customer in context."""
+class ShopMixin:
+    """Every storefront page: the vendor, its theme and the logged-in customer in context (the
+    tenant guard has admitted the request and set ``request.vendor``)."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -302,7 +302,7 @@ class PasswordResetCompleteView(ShopMixin, TemplateView):
 # --- theme -------------------------------------------------------------------------------------
 
 
-class ThemeStylesheetView(StorefrontMixin, View):
+class ThemeStylesheetView(View):
     """``theme.css``: the shop's theme colours, linked from every storefront page.
 
     Why a stylesheet and not a ``<style>`` block with a CSP nonce: the policy stays the same

@@ -22,11 +22,11 @@ from django.views.generic import ListView, TemplateView
 
 from modules.customers import forms, services
 from modules.customers.models import Customer, CustomerAddress, CustomerSegment
-from modules.tenancy.resolution import VendorPortalMixin
 from modules.tenancy.scoping import vendor_scope
+from orion_core.guards import read_write
 
 
-class PortalMixin(VendorPortalMixin):
+class PortalMixin:
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(vendor=self.request.vendor, **kwargs)  # type: ignore[misc]
 
@@ -45,7 +45,7 @@ class FilteredCustomersMixin:
 
 
 class CustomerListView(PortalMixin, FilteredCustomersMixin, ListView):
-    permission_required = "customers.view"
+    permission = "customers.view"
     template_name = "customers/vendor/customer_list.html"
     context_object_name = "customers"
     paginate_by = 50
@@ -62,7 +62,7 @@ class CustomerListView(PortalMixin, FilteredCustomersMixin, ListView):
 
 
 class CustomerDetailView(PortalMixin, TemplateView):
-    permission_required = "customers.view"
+    permission = "customers.view"
     template_name = "customers/vendor/customer_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def _cell(value: Any) -> Any:
 
 
 class CustomerExportView(PortalMixin, FilteredCustomersMixin, View):
-    permission_required = "customers.export"
+    permission = "customers.export"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         queryset = self.filtered_customers()
@@ -150,13 +150,8 @@ class CustomerExportView(PortalMixin, FilteredCustomersMixin, View):
 class SegmentListView(PortalMixin, TemplateView):
     """Segments, and the form creating one (POST needs customers.edit)."""
 
-    permission_required = "customers.view"
+    permission = read_write("customers.view", "customers.edit")
     template_name = "customers/vendor/segment_list.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
-            self.permission_required = "customers.edit"
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("form", forms.SegmentForm(vendor=self.request.vendor))
@@ -180,7 +175,7 @@ class SegmentListView(PortalMixin, TemplateView):
 
 
 class SegmentDeleteView(PortalMixin, View):
-    permission_required = "customers.edit"
+    permission = "customers.edit"
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

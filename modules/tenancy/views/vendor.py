@@ -15,12 +15,13 @@ from django.views.generic import TemplateView
 from modules.tenancy import roles, services
 from modules.tenancy.forms import DomainForm, InviteForm, RoleForm, VendorProfileForm
 from modules.tenancy.models import Invitation, Membership, VendorDomain
-from modules.tenancy.resolution import VendorPortalMixin, granted
+from modules.tenancy.resolution import granted
 from orion_core.providers import collect_widgets
 
 
-class PortalMixin(VendorPortalMixin):
-    """Common context: the vendor, the user's role and permissions there."""
+class PortalMixin:
+    """Common context: the vendor, the user's role and permissions there (the tenant guard has
+    admitted the request and set ``request.vendor`` and ``request.membership``)."""
 
     def actor_role(self) -> str | None:
         request = self.request
@@ -62,7 +63,7 @@ class TeamView(PortalMixin, TemplateView):
     """Members with their roles, pending invitations; the forms for those allowed to manage."""
 
     template_name = "tenancy/team.html"
-    permission_required = "team.view"
+    permission = "team.view"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         role = self.actor_role()
@@ -100,7 +101,7 @@ class TeamView(PortalMixin, TemplateView):
 class TeamActionView(PortalMixin, View):
     """POST-only team changes; a broken rule comes back as a message on the team page."""
 
-    permission_required = "team.manage"
+    permission = "team.manage"
     http_method_names = ["post"]
 
     def done(self, message: str) -> HttpResponse:
@@ -114,7 +115,7 @@ class TeamActionView(PortalMixin, View):
 
 
 class InviteView(TeamView):
-    permission_required = "team.manage"
+    permission = "team.manage"
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -198,7 +199,7 @@ class SettingsView(PortalMixin, TemplateView):
     """The vendor's profile and storefront domains."""
 
     template_name = "tenancy/settings.html"
-    permission_required = "settings.edit"
+    permission = "settings.edit"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("profile_form", VendorProfileForm(instance=self.request.vendor))

@@ -103,33 +103,34 @@ def test_vendor_scope_refuses_none():
 
 @pytest.mark.django_db
 def test_lazy_template_responses_render_inside_the_vendor_scope(vendor, owner, other_vendor):
-    """A template reading a queryset renders while the view's vendor scope is active."""
+    """A template reading a queryset renders while the guarded view's vendor scope is active."""
     from django.template import engines
     from django.template.response import TemplateResponse
     from django.views.generic import View
 
-    from modules.tenancy.resolution import VendorPortalMixin, requires_permission
+    from orion_core.guards import guard_view, permission
 
     member(other_vendor, "owner", email="other@beta.example")
     template = engines["django"].from_string(
         "{% for m in members %}[{{ m.user.email }}]{% endfor %}"
     )
 
-    class Page(VendorPortalMixin, View):
+    class Page(View):
         def get(self, request, **kwargs):
             return TemplateResponse(request, template, {"members": Membership.objects.all()})
 
-    @requires_permission("team.view")
+    @permission("team.view")
     def page(request, vendor_code):
         return TemplateResponse(request, template, {"members": Membership.objects.all()})
 
     for view in (Page.as_view(), page):
+        guarded = guard_view(view, FrontendType.VENDOR, api=False)
         request = RequestFactory().get("/", HTTP_HOST="acme.test")
         request.user, request.platform = (
             owner,
             vendor.platforms.with_scopes_disabled().get().platform,
         )
         request.modules = frozenset(get_registry().dependency_order())
-        response = view(request, vendor_code=vendor.code)
+        response = guarded(request, vendor_code=vendor.code)
         assert response.is_rendered
         assert response.content.decode() == f"[{owner.email}]"
