@@ -59,7 +59,7 @@ def url_for(view: MountedView, vendor_code: str) -> str:
     guard decides before the view looks at them)."""
     others = [p for p in view.params if p != "vendor_code"]
     for value in (1, "x", str(uuid.UUID(int=1))):
-        kwargs: dict[str, Any] = {p: value for p in others}
+        kwargs: dict[str, Any] = dict.fromkeys(others, value)
         kwargs.update(vendor_code=vendor_code, **({"format": "json"} if "format" in others else {}))
         with contextlib.suppress(NoReverseMatch):
             return reverse(view.name, kwargs=kwargs)
