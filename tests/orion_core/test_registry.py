@@ -214,13 +214,16 @@ OPTIONAL = {
 INTERNAL = {"dev_tools", "monitoring"}
 
 
+# The modules Orion ships. A module added later joins the registry; these stay where they are, so
+# every check below is "at least" (a new module must never need an edit here).
+
+
 def test_installed_modules_and_tiers():
     reg = get_registry()
-    assert len(reg) == 14
-    assert set(reg.codes()) == CORE | OPTIONAL | INTERNAL
-    assert set(reg.codes_by_tier(Tier.CORE)) == CORE
-    assert set(reg.codes_by_tier(Tier.OPTIONAL)) == OPTIONAL
-    assert set(reg.codes_by_tier(Tier.INTERNAL)) == INTERNAL
+    assert set(reg.codes()) >= CORE | OPTIONAL | INTERNAL
+    assert set(reg.codes_by_tier(Tier.CORE)) >= CORE
+    assert set(reg.codes_by_tier(Tier.OPTIONAL)) >= OPTIONAL
+    assert set(reg.codes_by_tier(Tier.INTERNAL)) >= INTERNAL
     assert reg.duplicates == []
     assert reg.find_cycle() is None
     for definition in reg:
@@ -235,18 +238,18 @@ def test_installed_dependencies():
     assert reg.requirements("inventory", transitive=False) == {"catalog"}
     for code in ("payments", "catalog", "analytics", "messaging", "dev_tools", "monitoring"):
         assert reg.requirements(code) == set(), code
-    assert reg.dependents("payments") == {"billing", "orders"}
-    assert reg.dependents("catalog") == {"inventory", "orders", "marketplace"}
-    assert reg.dependents("inventory") == {"marketplace"}
+    assert reg.dependents("payments") >= {"billing", "orders"}
+    assert reg.dependents("catalog") >= {"inventory", "orders", "marketplace"}
+    assert reg.dependents("inventory") >= {"marketplace"}
     # Core modules may only require core modules.
-    for code in CORE:
-        assert reg.requirements(code) <= CORE
+    for code in reg.codes_by_tier(Tier.CORE):
+        assert reg.requirements(code) <= set(reg.codes_by_tier(Tier.CORE))
 
 
 def test_installed_dependency_order():
     reg = get_registry()
     order = reg.dependency_order()
-    assert set(order) == CORE | OPTIONAL | INTERNAL
+    assert set(order) == set(reg.codes())
     for definition in reg:
         for req in definition.requires:
             assert order.index(req) < order.index(definition.code)
@@ -258,9 +261,10 @@ def test_installed_registry_is_built_once():
 
 
 def test_legacy_helpers_read_the_installed_registry():
-    assert set(registry_module.get_core_module_codes()) == CORE
-    assert set(registry_module.get_optional_module_codes()) == OPTIONAL
-    assert set(registry_module.get_internal_module_codes()) == INTERNAL
+    reg = get_registry()
+    assert registry_module.get_core_module_codes() == reg.codes_by_tier(Tier.CORE)
+    assert registry_module.get_optional_module_codes() == reg.codes_by_tier(Tier.OPTIONAL)
+    assert registry_module.get_internal_module_codes() == reg.codes_by_tier(Tier.INTERNAL)
     assert registry_module.get_module_tier("billing") is Tier.OPTIONAL
     assert registry_module.get_module_tier("cms") is Tier.CORE
     assert registry_module.get_module_tier("dev_tools") is Tier.INTERNAL
@@ -269,8 +273,8 @@ def test_legacy_helpers_read_the_installed_registry():
     assert not registry_module.is_core_module("ghost")
     assert registry_module.is_internal_module("monitoring")
     assert not registry_module.is_internal_module("orders")
-    assert {d.code for d in registry_module.get_modules_by_tier("internal")} == INTERNAL
-    assert {d.code for d in registry_module.get_modules_by_tier(Tier.CORE)} == CORE
+    assert {d.code for d in registry_module.get_modules_by_tier("internal")} >= INTERNAL
+    assert {d.code for d in registry_module.get_modules_by_tier(Tier.CORE)} >= CORE
     with pytest.raises(UnknownModuleError):
         registry_module.get_module_tier("dev-tools")
 
@@ -287,6 +291,6 @@ def test_registry_rebuilt_when_installed_apps_change():
     without = [app for app in settings.INSTALLED_APPS if app != "modules.messaging"]
     with override_settings(INSTALLED_APPS=without):
         assert "messaging" not in get_registry()
-        assert len(get_registry()) == 13
+        assert len(get_registry()) == len(before) - 1
     assert "messaging" in get_registry()
     assert get_registry() is not before
