@@ -10,7 +10,7 @@ MESSAGES := $(VENV)/.messages
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint check bench worker clean messages makemessages
+.PHONY: run test lint check bench worker clean messages makemessages docs
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ messages: $(MESSAGES)
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages
 
-run: $(STAMP) $(MESSAGES)
+# Generated parts of the guides (docs/roles.md's permissions table), from the modules' declarations.
+docs: $(STAMP)
+	$(PY) manage.py rolesdoc --write docs/roles.md
+
+run: $(STAMP) $(MESSAGES) docs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) $(MESSAGES)
+test: $(STAMP) $(MESSAGES) docs
 	$(PY) -m pytest
 
 lint: $(STAMP)
