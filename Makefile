@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po modules/*/locale/*/LC_MESSAGES/*.po)
 MESSAGES := $(VENV)/.messages
 HOST   ?= 127.0.0.1
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
 PORT   ?= 8000
 
 .PHONY: run test lint check bench worker clean messages makemessages docs
@@ -39,7 +41,7 @@ run: $(STAMP) $(MESSAGES) docs
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) $(MESSAGES) docs
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
