@@ -129,7 +129,13 @@ if _engine.startswith("django.db.backends."):
     DATABASES["default"]["ENGINE"] = _engine.replace(
         "django.db.backends.", "django_prometheus.db.backends.", 1
     )
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections: opening a PostgreSQL connection costs more than a whole page. Each
+# web or Celery worker process keeps one, checked before reuse after an error or a restart of
+# the server (CONN_HEALTH_CHECKS). More processes than the server's max_connections: put
+# pgbouncer (transaction pooling) in front and set CONN_MAX_AGE=0 (docs/operations.md).
+# Development keeps 0: runserver serves every request in a new thread.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "sqlite" in _engine:
     # pytest-django recognises SQLite by the stock engine name only; with the wrapper it would
     # give each parallel test worker a file name it cannot open instead of a memory database.
@@ -150,6 +156,9 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions are read on every logged-in request: from Redis, written through to the database
+    # so a Redis restart or eviction logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # No Redis: a file cache that every local process shares (the `make run` server, a
     # `manage.py module …` in a second terminal, an eager Celery task), so a change made by one
