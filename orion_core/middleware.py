@@ -20,7 +20,8 @@ EXEMPT_PREFIXES = ("/health/", "/metrics", "/static/")
 
 class PlatformMiddleware:
     """Set ``request.platform`` (or None) and ``request.modules`` from the Host header, and
-    ``request.frontend`` (a ``FrontendType`` or None) from the path.
+    ``request.frontend`` (a ``FrontendType`` or None) from the path. ``request.platform_by_domain``
+    says whether the host is one of the platform's own domains (not the development fallback).
 
     One shared-cache round trip on the warm path, no SQL; the result is memoised on the request.
     """
@@ -29,6 +30,7 @@ class PlatformMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.platform_by_domain = False
         if request.path_info.startswith(EXEMPT_PREFIXES):
             request.platform, request.modules, request.frontend = None, frozenset(), None
         else:
@@ -37,6 +39,7 @@ class PlatformMiddleware:
             state = state_for_host(domain)
             request.platform = state.platform if state else None
             request.modules = state.enabled if state else frozenset()
+            request.platform_by_domain = bool(state and state.by_domain)
             request.frontend = frontend_for_path(request.path_info)
             if request.platform is not None:
                 tag_request(request.platform.code, None)

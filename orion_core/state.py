@@ -23,10 +23,15 @@ GENERATION_KEY = shared_cache.GENERATION_KEY
 
 @dataclass(frozen=True)
 class PlatformState:
-    """A platform and the codes of its enabled modules, as of one generation."""
+    """A platform and the codes of its enabled modules, as of one generation.
+
+    ``by_domain`` is False when a host matched no platform domain and fell back to
+    ``ORION_DEFAULT_PLATFORM`` (development): such a host may still be a vendor's own domain.
+    """
 
     platform: Platform
     enabled: frozenset[str]
+    by_domain: bool = True
 
     def is_enabled(self, code: str) -> bool:
         return code in self.enabled
@@ -67,22 +72,22 @@ def _cached(key: str, load: Any) -> PlatformState | None:
 # Entries hold plain tuples, not model instances: unpickling a Platform costs more than the rest
 # of the warm path together (bench/resolution.py).
 _PLATFORM_FIELDS = tuple(f.attname for f in Platform._meta.concrete_fields)
-Frozen = tuple[tuple[Any, ...], tuple[str, ...]] | None
+Frozen = tuple[tuple[Any, ...], tuple[str, ...], bool] | None
 
 
 def _freeze(state: PlatformState | None) -> Frozen:
     if state is None:
         return None
     values = tuple(getattr(state.platform, name) for name in _PLATFORM_FIELDS)
-    return values, tuple(sorted(state.enabled))
+    return values, tuple(sorted(state.enabled)), state.by_domain
 
 
 def _thaw(frozen: Frozen) -> PlatformState | None:
     if frozen is None:
         return None
-    values, enabled = frozen
+    values, enabled, by_domain = frozen
     platform = Platform.from_db(DEFAULT_DB_ALIAS, _PLATFORM_FIELDS, values)
-    return PlatformState(platform=platform, enabled=frozenset(enabled))
+    return PlatformState(platform=platform, enabled=frozenset(enabled), by_domain=by_domain)
 
 
 def _load_for_host(host: str) -> PlatformState | None:
@@ -95,7 +100,9 @@ def _load_for_host(host: str) -> PlatformState | None:
         platform = None
     if platform is None or not platform.is_active:
         return None
-    return PlatformState(platform=platform, enabled=_enabled_codes(platform.pk))
+    return PlatformState(
+        platform=platform, enabled=_enabled_codes(platform.pk), by_domain=domain is not None
+    )
 
 
 def _load_for_platform(platform_id: int) -> PlatformState | None:

@@ -106,8 +106,8 @@ class TenancyConfig(ModuleConfig):
 
     def ready(self) -> None:
         # Tenant context travelling into Celery tasks (before_task_publish / task_prerun).
-        # Vendor-domain routes are cached: drop them when vendors or their domains change.
+        # Vendors, memberships and domain routes are cached: the receivers that make them stale.
         from modules.tenancy import (
-            domains,  # noqa: F401
+            cache,  # noqa: F401
             signals,  # noqa: F401
         )

@@ -5,8 +5,9 @@ record of ``_orion-verify.shop.example.com``; ``verify_domain`` checks it (the s
 ``tenancy.verify_vendor_domains`` does so for every unverified domain).
 
 ``route_for_host`` answers, for a request's host, which active vendor (and which of its
-platforms) serves it, through ``orion_core.shared_cache`` under the ``vendors`` generation:
-every committed change of a vendor, its platforms or its domains bumps it.
+platforms) serves it, through ``orion_core.shared_cache`` under the ``vendors`` generation
+(``modules.tenancy.cache``): every committed change of a vendor, its platforms or its domains
+bumps it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from modules.tenancy.cache import VENDORS_SCOPE, freeze_vendor, thaw_vendor
 from modules.tenancy.models import Vendor, VendorDomain, VendorPlatform
 from orion_core import shared_cache
 
@@ -84,11 +83,6 @@ class VendorRoute:
         return self.vendor.code
 
 
-_VENDOR_FIELDS = tuple(f.attname for f in Vendor._meta.concrete_fields)
-# The generation scope of everything cached about vendors (routes, resolution, memberships).
-VENDORS_SCOPE = "vendors"
-
-
 def _route_key(host: str) -> str:
     return f"orion:tenancy:vendor-domain:{host}"
 
@@ -128,36 +122,11 @@ def _load(host: str) -> Frozen:
         )
     if platform_id is None:
         return None
-    return tuple(getattr(domain.vendor, name) for name in _VENDOR_FIELDS), platform_id
+    return freeze_vendor(domain.vendor), platform_id
 
 
 def _thaw(frozen: Frozen) -> VendorRoute | None:
     if frozen is None:
         return None
     values, platform_id = frozen
-    vendor = Vendor.from_db(DEFAULT_DB_ALIAS, _VENDOR_FIELDS, values)
-    return VendorRoute(vendor=vendor, platform_id=platform_id)
-
-
-# --- invalidation ------------------------------------------------------------------------------
-
-
-def invalidate_on_commit() -> None:
-    shared_cache.bump_on_commit(VENDORS_SCOPE)
-
-
-@receiver(post_save, sender=Vendor, dispatch_uid="tenancy_vendor_saved")
-@receiver(post_delete, sender=Vendor, dispatch_uid="tenancy_vendor_deleted")
-@receiver(post_save, sender=VendorPlatform, dispatch_uid="tenancy_vendor_platform_saved")
-@receiver(post_delete, sender=VendorPlatform, dispatch_uid="tenancy_vendor_platform_deleted")
-@receiver(post_delete, sender=VendorDomain, dispatch_uid="tenancy_vendor_domain_deleted")
-def _routes_changed(**kwargs: Any) -> None:
-    invalidate_on_commit()
-
-
-@receiver(post_save, sender=VendorDomain, dispatch_uid="tenancy_vendor_domain_saved")
-def _domain_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
-    # A check that found nothing only touches last_checked_at: no route changed, keep caches.
-    if update_fields is not None and set(update_fields) <= {"last_checked_at"}:
-        return
-    invalidate_on_commit()
+    return VendorRoute(vendor=thaw_vendor(values), platform_id=platform_id)

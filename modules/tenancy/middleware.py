@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 
@@ -34,9 +33,8 @@ class VendorDomainMiddleware:
     def _route(self, request: HttpRequest) -> None:
         if request.path_info.startswith(EXEMPT_PREFIXES):
             return
-        platform = getattr(request, "platform", None)
-        # A platform resolved by its own domain (not the fallback default) is not a vendor's.
-        if platform is not None and platform.code != settings.ORION_DEFAULT_PLATFORM:
+        # A platform's own domain is never a vendor's (the development fallback host may be).
+        if getattr(request, "platform_by_domain", False):
             return
         host, _port = split_domain_port(request.get_host())
         route = route_for_host(host) if host else None

@@ -4,7 +4,8 @@
 (``orion_core.contracts.tenant_guard``): ``orion_core.guards`` asks it before every view of every
 module's vendor and storefront URL lists, so the rules below hold for all of them. Once admitted,
 the view runs with ``request.vendor`` (and ``request.membership`` on the portal) set, inside
-``vendor_scope(vendor)``: another vendor's object is simply not found (404).
+``vendor_scope(vendor)``: another vendor's object is simply not found (404). The lookups behind
+it are cached (``modules.tenancy.cache``): a warm request resolves its vendor with no SQL.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from modules.tenancy import cache
 from modules.tenancy.context import tenant_context
-from modules.tenancy.models import Membership, Vendor, VendorPlatform
+from modules.tenancy.models import Membership, Vendor
 from modules.tenancy.roles import permissions_for
 from modules.tenancy.scoping import vendor_scope
 from orion_core.contracts.tenant_guard import Access, LoginRequired
 from orion_core.modules.definition import FrontendType
+
+# Where a vendor's portal and its storefront are open (the vendor's own status and its status on
+# the request's platform must both be one of these).
+PORTAL_OPEN = (Vendor.Status.ACTIVE, Vendor.Status.PENDING)
+STOREFRONT_OPEN = (Vendor.Status.ACTIVE,)
 
 
 def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: bool) -> Vendor:
@@ -31,27 +38,21 @@ def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: b
 
     The portal (``active_only=False``) is open while the vendor is active or pending, on the
     platform and overall; the storefront (``active_only=True``) only while both are active.
+    Warm: no SQL (``modules.tenancy.cache``).
     """
     platform = getattr(request, "platform", None)
-    vendor = Vendor.objects.filter(code=vendor_code).first() if vendor_code else None
-    if vendor is None or platform is None:
+    entry = cache.vendor_by_code(vendor_code) if vendor_code and platform is not None else None
+    statuses = STOREFRONT_OPEN if active_only else PORTAL_OPEN
+    if entry is None or not entry.open_on(platform.pk, statuses):
         raise Http404(_("No such vendor here."))
-    statuses = (
-        [Vendor.Status.ACTIVE] if active_only else [Vendor.Status.ACTIVE, Vendor.Status.PENDING]
-    )
-    with vendor_scope(vendor):
-        on_platform = VendorPlatform.objects.filter(platform=platform, status__in=statuses).exists()
-    if not on_platform or vendor.status not in statuses:
-        raise Http404(_("No such vendor here."))
-    return vendor
+    return entry.vendor
 
 
 def membership_of(user: Any, vendor: Vendor) -> Membership | None:
     """The user's active membership of the vendor's team (a removed member has none)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    with vendor_scope(vendor):
-        return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).first()
+    return cache.active_membership(vendor, user.pk)
 
 
 def is_staff(user: Any) -> bool:
@@ -71,23 +72,29 @@ def granted(request: HttpRequest) -> frozenset[str]:
 
 
 def vendors_of(user: Any, platform: Any = None) -> list[Vendor]:
-    """The vendors whose team ``user`` is in (for the vendor switcher), in one query.
+    """The vendors whose team ``user`` is in (for the vendor switcher); warm, no SQL.
 
     With ``platform``, only those whose portal is open there (active or pending on it and not
     suspended), so every link of the switcher leads somewhere.
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    open_statuses = [Vendor.Status.ACTIVE, Vendor.Status.PENDING]
+    platform_id = getattr(platform, "pk", None)
+    return cache.cached_vendor_list(
+        f"user:{user.pk}:platform:{platform_id}", lambda: _load_vendors_of(user, platform_id)
+    )
+
+
+def _load_vendors_of(user: Any, platform_id: int | None) -> list[Vendor]:
     with scopes_disabled():
         vendors = Vendor.objects.filter(
             memberships__user=user,
             memberships__status=Membership.Status.ACTIVE,
-            status__in=open_statuses,
+            status__in=PORTAL_OPEN,
         )
-        if platform is not None:
+        if platform_id is not None:
             vendors = vendors.filter(
-                platforms__platform=platform, platforms__status__in=open_statuses
+                platforms__platform_id=platform_id, platforms__status__in=PORTAL_OPEN
             )
         return list(vendors.distinct().order_by("name"))
 

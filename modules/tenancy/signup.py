@@ -118,7 +118,7 @@ def suspend(vendor: Vendor, platform: Platform) -> None:
             status=Vendor.Status.SUSPENDED
         )
         # .update() sends no post_save: make cached vendor-domain routes stale explicitly.
-        from modules.tenancy.domains import invalidate_on_commit
+        from modules.tenancy.cache import invalidate_on_commit
 
         invalidate_on_commit()
 
