@@ -13,7 +13,8 @@ frontend and platform. An item is shown when, in this order:
    the current page).
 
 ``explain_menu(request, frontend)`` gives that decision, with its reason, for every item
-declared on the frontend; ``build_menu`` keeps the shown ones, so the two never disagree.
+declared on the frontend; ``build_menu`` keeps the shown ones of the same decisions, so the two
+never disagree (and a sidebar never pays for the reasons' translations).
 
 Order is explicit and deterministic. Modules may add items to one section by declaring the same
 section id; the section takes its label and ``order`` from the first declaring module in
@@ -29,6 +30,7 @@ Everything is memoised on the request.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,9 +136,14 @@ def declared_items(
     """Every item any installed module declares on ``frontend``, in menu order.
 
     Items of a shared section id are listed under the section of its first declaring module.
+    Computed once per registry (which never changes) and frontend.
     """
     registry = registry if registry is not None else get_registry()
-    frontend = FrontendType(frontend)
+    return list(_declared_items(registry, FrontendType(frontend)))
+
+
+@functools.lru_cache(maxsize=64)
+def _declared_items(registry: ModuleRegistry, frontend: FrontendType) -> tuple[DeclaredItem, ...]:
     rank = {code: index for index, code in enumerate(registry.dependency_order())}
     sections: dict[str, tuple[MenuSectionDefinition, int]] = {}
     found: list[tuple[str, str, MenuItemDefinition, int]] = []
@@ -150,10 +157,10 @@ def declared_items(
         return (section.order, owner_rank, section.id)
 
     found.sort(key=lambda f: (*section_key(f[1]), f[2].order, f[3], f[2].id))
-    return [
+    return tuple(
         DeclaredItem(module=code, section=sections[section_id][0], item=item, rank=module_rank)
         for code, section_id, item, module_rank in found
-    ]
+    )
 
 
 # --- the platform's menu configuration -----------------------------------------------------
@@ -208,28 +215,17 @@ def _url_kwargs(request: HttpRequest, frontend: FrontendType) -> dict[str, Any]:
 
 def _decide(
     request: HttpRequest, frontend: FrontendType, declared: DeclaredItem, context: _Context
-) -> tuple[str, str, str]:
-    """(code, reason, url) of one item."""
+) -> tuple[str, str]:
+    """(``Reason`` code, url) of one item; the url only when it is shown."""
     registry, module, item = context.registry, declared.module, declared.item
     if module not in context.enabled:
-        return (
-            Reason.MODULE_DISABLED,
-            _("module %(module)s disabled on this platform") % {"module": module},
-            "",
-        )
-    if registry.is_internal(module):
-        if frontend is not FrontendType.ADMIN:
-            return Reason.INTERNAL, _("internal module: never on this frontend"), ""
-        if not context.staff:
-            return Reason.INTERNAL, _("internal module: staff only"), ""
+        return Reason.MODULE_DISABLED, ""
+    if registry.is_internal(module) and (frontend is not FrontendType.ADMIN or not context.staff):
+        return Reason.INTERNAL, ""
     if item.permission and item.permission not in context.permissions():
-        return (
-            Reason.PERMISSION,
-            _("needs permission %(permission)s") % {"permission": item.permission},
-            "",
-        )
+        return Reason.PERMISSION, ""
     if not item.mandatory and declared.key in context.hidden():
-        return Reason.HIDDEN, _("hidden by platform menu configuration"), ""
+        return Reason.HIDDEN, ""
     try:
         url = reverse(
             f"{module}:{item.url_name}",
@@ -237,8 +233,25 @@ def _decide(
             urlconf=getattr(request, "urlconf", None),
         )
     except NoReverseMatch:
-        return Reason.NO_URL, _("its URL cannot be built on this page"), ""
-    return Reason.SHOWN, _("shown"), url
+        return Reason.NO_URL, ""
+    return Reason.SHOWN, url
+
+
+def _reason(code: str, declared: DeclaredItem, frontend: FrontendType) -> str:
+    """The human reason of a decision (only the menu debugger shows it)."""
+    if code == Reason.MODULE_DISABLED:
+        return _("module %(module)s disabled on this platform") % {"module": declared.module}
+    if code == Reason.INTERNAL:
+        if frontend is not FrontendType.ADMIN:
+            return _("internal module: never on this frontend")
+        return _("internal module: staff only")
+    if code == Reason.PERMISSION:
+        return _("needs permission %(permission)s") % {"permission": declared.item.permission}
+    if code == Reason.HIDDEN:
+        return _("hidden by platform menu configuration")
+    if code == Reason.NO_URL:
+        return _("its URL cannot be built on this page")
+    return _("shown")
 
 
 class _Context:
@@ -267,30 +280,16 @@ class _Context:
         return self._hidden
 
 
-def _explain(
+def _decisions(
     request: HttpRequest, frontend: FrontendType, registry: ModuleRegistry | None
-) -> list[tuple[DeclaredItem, ItemDecision]]:
+) -> list[tuple[DeclaredItem, str, str]]:
+    """(declared item, ``Reason`` code, url) of every item declared on ``frontend``."""
     registry = registry if registry is not None else get_registry()
     context = _Context(request, frontend, registry)
-    decisions = []
-    for declared in declared_items(frontend, registry):
-        code, reason, url = _decide(request, frontend, declared, context)
-        decision = ItemDecision(
-            key=declared.key,
-            module=declared.module,
-            section_id=declared.section.id,
-            section_label=str(declared.section.label),
-            item_id=declared.item.id,
-            label=str(declared.item.label),
-            shown=code == Reason.SHOWN,
-            code=code,
-            reason=reason,
-            permission=declared.item.permission,
-            mandatory=declared.item.mandatory,
-            url=url,
-        )
-        decisions.append((declared, decision))
-    return decisions
+    return [
+        (declared, *_decide(request, frontend, declared, context))
+        for declared in declared_items(frontend, registry)
+    ]
 
 
 def explain_menu(
@@ -303,7 +302,24 @@ def explain_menu(
     frontend = frontend if frontend is not None else getattr(request, "frontend", None)
     if frontend is None:
         return []
-    return [decision for _declared, decision in _explain(request, FrontendType(frontend), registry)]
+    frontend = FrontendType(frontend)
+    return [
+        ItemDecision(
+            key=declared.key,
+            module=declared.module,
+            section_id=declared.section.id,
+            section_label=str(declared.section.label),
+            item_id=declared.item.id,
+            label=str(declared.item.label),
+            shown=code == Reason.SHOWN,
+            code=code,
+            reason=_reason(code, declared, frontend),
+            permission=declared.item.permission,
+            mandatory=declared.item.mandatory,
+            url=url,
+        )
+        for declared, code, url in _decisions(request, frontend, registry)
+    ]
 
 
 def _active_url(path: str, urls: list[str]) -> str | None:
@@ -334,21 +350,23 @@ def build_menu(
         if frontend in memo:
             return memo[frontend]
     shown = [
-        (d, decision) for d, decision in _explain(request, frontend, registry) if decision.shown
+        (declared, url)
+        for declared, code, url in _decisions(request, frontend, registry)
+        if code == Reason.SHOWN
     ]
-    active = _active_url(getattr(request, "path", ""), [decision.url for _d, decision in shown])
+    active = _active_url(getattr(request, "path", ""), [url for _declared, url in shown])
     sections: dict[str, tuple[MenuSectionDefinition, list[MenuItem]]] = {}
-    for declared, decision in shown:  # already in menu order
+    for declared, url in shown:  # already in menu order
         _section, items = sections.setdefault(declared.section.id, (declared.section, []))
         items.append(
             MenuItem(
                 id=declared.item.id,
                 key=declared.key,
                 label=declared.item.label,
-                url=decision.url,
+                url=url,
                 icon=declared.item.icon,
                 module=declared.module,
-                active=decision.url == active,
+                active=url == active,
                 mandatory=declared.item.mandatory,
             )
         )
