@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orion_core.health import LivenessView, ReadinessView
+from orion_core.i18n import switch_language
 from orion_core.urls import module_urlpatterns
 
 urlpatterns = [
@@ -22,6 +23,9 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # The language switcher (a GET form: no CSRF token on any page); Django's POST set_language
+    # stays under i18n/ for clients that use it.
+    path("i18n/switch/", switch_language, name="switch-language"),
     path("i18n/", include("django.conf.urls.i18n")),
     *module_urlpatterns(),
 ]

@@ -24,7 +24,7 @@ STAFF = ("/dashboard/", ["Manage modules", "Full history"])
 VENDOR = ("/accounts/login/", ["Log in"])
 PLATFORM = ("/", ["Sell with us"])
 SWITCHER = re.compile(
-    r'<form class="language-switcher" method="post" action="([^"]+)">(.*?)</form>', re.S
+    r'<form class="language-switcher" method="get" action="([^"]+)">(.*?)</form>', re.S
 )
 
 
@@ -94,8 +94,9 @@ def test_every_base_layout_has_the_switcher(path, shop, staff_client):
     forms = SWITCHER.findall(body)
     assert len(forms) == 1, "exactly one language switcher per page"
     action, form = forms[0]
-    assert action == reverse("set_language")
-    assert 'name="csrfmiddlewaretoken"' in form
+    assert action == reverse("switch-language")
+    # A GET form: no per-visitor token on the page, so anonymous pages stay cacheable and cheap.
+    assert "csrfmiddlewaretoken" not in form
     assert f'<input type="hidden" name="next" value="{path}">' in form
     options = re.findall(r'<option value="(\w+)"[^>]*?( selected)?>', form)
     assert options == [
@@ -106,28 +107,40 @@ def test_every_base_layout_has_the_switcher(path, shop, staff_client):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_posting_the_switcher_switches_the_next_page(language, shop, po_translation):
+def test_submitting_the_switcher_switches_the_next_page(language, shop, po_translation):
     client = Client(HTTP_HOST=HOST, enforce_csrf_checks=True)
     page = client.get(STOREFRONT[0]).content.decode()
-    _action, form = SWITCHER.findall(page)[0]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    response = client.post(
-        reverse("set_language"),
-        {"csrfmiddlewaretoken": token, "language": language, "next": STOREFRONT[0]},
-    )
+    action, form = SWITCHER.findall(page)[0]
+    next_path = re.search(r'name="next" value="([^"]+)"', form).group(1)
+    response = client.get(html.unescape(action), {"language": language, "next": next_path})
     assert response.status_code == 302
     assert response["Location"] == STOREFRONT[0]
+    assert "no-store" in response["Cache-Control"]
     body = client.get(response["Location"]).content.decode()
     _assert_in_language(body, language, STOREFRONT[1], po_translation)
 
 
 def test_switcher_refuses_a_next_on_another_host(shop):
     client = Client(HTTP_HOST=HOST)
-    response = client.post(
-        reverse("set_language"), {"language": "fr", "next": "https://evil.example/"}
+    response = client.get(
+        reverse("switch-language"), {"language": "fr", "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert "evil.example" not in response["Location"]
+    assert response["Location"] == "/"
+
+
+def test_switcher_ignores_an_unknown_language_and_refuses_posts(shop):
+    client = Client(HTTP_HOST=HOST)
+    response = client.get(reverse("switch-language"), {"language": "xx", "next": STOREFRONT[0]})
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert client.post(reverse("switch-language"), {"language": "fr"}).status_code == 405
+
+
+def test_anonymous_storefront_pages_set_no_csrf_cookie(shop):
+    response = Client(HTTP_HOST=HOST).get(STOREFRONT[0])
+    assert response.status_code == 200
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
 
 
 def test_stored_module_causes_are_shown_translated_and_served_as_codes(
