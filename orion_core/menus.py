@@ -22,10 +22,10 @@ dependency order. Sections are sorted by (``order``, dependency rank of that mod
 within a section by (``order``, dependency rank of their module, id), so a module can place an
 item between another module's items. Sections left empty are dropped.
 
-Cost: no SQL on the warm path. The platform's menu configuration is read with one query when
-cold and kept in the shared cache (``orion_core.shared_cache``) like platform states: a change
-bumps the generation on commit, so an old configuration can never be served after it.
-Everything is memoised on the request.
+Cost: no SQL and no cache round trip on the warm path. The platform's menu configuration is part
+of its cached state (``orion_core.state``), which the request already holds: a change bumps the
+generation on commit, so an old configuration can never be served after it. The built menu is
+memoised on the request.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from orion_core import shared_cache
-from orion_core.models import PlatformMenuConfig
+from orion_core import state
 from orion_core.modules.definition import FrontendType, MenuItemDefinition, MenuSectionDefinition
 from orion_core.modules.registry import ModuleRegistry, get_registry
 from orion_core.permissions import effective_permissions
@@ -50,7 +49,6 @@ if TYPE_CHECKING:
 VENDOR_SCOPED = frozenset({FrontendType.VENDOR, FrontendType.STOREFRONT})
 
 _MENUS = "_orion_menus"
-_CONFIG = "_orion_menu_config"
 
 
 # --- what is built -------------------------------------------------------------------------
@@ -166,35 +164,15 @@ def _declared_items(registry: ModuleRegistry, frontend: FrontendType) -> tuple[D
 # --- the platform's menu configuration -----------------------------------------------------
 
 
-def _config_key(platform_id: int) -> str:
-    return f"orion:menus:platform:{platform_id}"
-
-
-def _load_config(platform_id: int) -> dict[str, tuple[str, ...]]:
-    rows = PlatformMenuConfig.objects.filter(platform_id=platform_id).values_list(
-        "frontend", "hidden_items"
-    )
-    return {
-        frontend: tuple(sorted(k for k in (hidden or ()) if isinstance(k, str)))
-        for frontend, hidden in rows
-    }
-
-
-def menu_config(platform_id: int) -> dict[str, tuple[str, ...]]:
-    """``{frontend: hidden item keys}`` of one platform: one cache round trip when warm."""
-    return shared_cache.get_or_load(_config_key(platform_id), lambda: _load_config(platform_id))
-
-
 def hidden_items(request: HttpRequest, frontend: FrontendType | str) -> frozenset[str]:
-    """Keys the request's platform hides on ``frontend`` (memoised on the request)."""
+    """Keys the request's platform hides on ``frontend``: part of its cached platform state."""
     platform = getattr(request, "platform", None)
     if platform is None:
         return frozenset()
-    memo = getattr(request, _CONFIG, None)
-    if memo is None or memo[0] != platform.pk:
-        memo = (platform.pk, menu_config(platform.pk))
-        setattr(request, _CONFIG, memo)
-    return frozenset(memo[1].get(FrontendType(frontend).value, ()))
+    current = getattr(request, "platform_state", None)
+    if current is None or current.platform.pk != platform.pk:
+        current = state.state_for_platform(platform.pk)
+    return frozenset(current.hidden_menu_items.get(FrontendType(frontend).value, ()))
 
 
 # --- deciding ------------------------------------------------------------------------------
@@ -381,6 +359,5 @@ def build_menu(
 
 def forget(request: Any) -> None:
     """Drop what is memoised on the request (after changing its user, platform or modules)."""
-    for name in (_MENUS, _CONFIG):
-        if hasattr(request, name):
-            delattr(request, name)
+    if hasattr(request, _MENUS):
+        delattr(request, _MENUS)

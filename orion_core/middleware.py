@@ -20,8 +20,10 @@ EXEMPT_PREFIXES = ("/health/", "/metrics", "/static/")
 
 class PlatformMiddleware:
     """Set ``request.platform`` (or None) and ``request.modules`` from the Host header, and
-    ``request.frontend`` (a ``FrontendType`` or None) from the path. ``request.platform_by_domain``
-    says whether the host is one of the platform's own domains (not the development fallback).
+    ``request.frontend`` (a ``FrontendType`` or None) from the path. ``request.platform_state``
+    is the whole cached ``PlatformState`` (menus read the platform's menu configuration from it);
+    ``request.platform_by_domain`` says whether the host is one of the platform's own domains
+    (not the development fallback).
 
     One shared-cache round trip on the warm path, no SQL; the result is memoised on the request.
     """
@@ -30,7 +32,7 @@ class PlatformMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.platform_by_domain = False
+        request.platform_by_domain, request.platform_state = False, None
         if request.path_info.startswith(EXEMPT_PREFIXES):
             request.platform, request.modules, request.frontend = None, frozenset(), None
         else:
@@ -40,6 +42,7 @@ class PlatformMiddleware:
             request.platform = state.platform if state else None
             request.modules = state.enabled if state else frozenset()
             request.platform_by_domain = bool(state and state.by_domain)
+            request.platform_state = state
             request.frontend = frontend_for_path(request.path_info)
             if request.platform is not None:
                 tag_request(request.platform.code, None)

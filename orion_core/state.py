@@ -8,14 +8,15 @@ on its next request. If the cache is down, every lookup falls back to the databa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from orion_core import shared_cache
-from orion_core.models import Platform, PlatformDomain, PlatformModule
+from orion_core.models import Platform, PlatformDomain, PlatformMenuConfig, PlatformModule
 from orion_core.modules.registry import get_registry
 
 GENERATION_KEY = shared_cache.GENERATION_KEY
@@ -23,7 +24,8 @@ GENERATION_KEY = shared_cache.GENERATION_KEY
 
 @dataclass(frozen=True)
 class PlatformState:
-    """A platform and the codes of its enabled modules, as of one generation.
+    """What every request needs to know about its platform, as of one generation: the platform,
+    the codes of its enabled modules, and the menu items it hides (frontend → item keys).
 
     ``by_domain`` is False when a host matched no platform domain and fell back to
     ``ORION_DEFAULT_PLATFORM`` (development): such a host may still be a vendor's own domain.
@@ -32,6 +34,7 @@ class PlatformState:
     platform: Platform
     enabled: frozenset[str]
     by_domain: bool = True
+    hidden_menu_items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_enabled(self, code: str) -> bool:
         return code in self.enabled
@@ -72,22 +75,24 @@ def _cached(key: str, load: Any) -> PlatformState | None:
 # Entries hold plain tuples, not model instances: unpickling a Platform costs more than the rest
 # of the warm path together (bench/resolution.py).
 _PLATFORM_FIELDS = tuple(f.attname for f in Platform._meta.concrete_fields)
-Frozen = tuple[tuple[Any, ...], tuple[str, ...], bool] | None
+Frozen = tuple[tuple[Any, ...], tuple[str, ...], bool, dict[str, tuple[str, ...]]] | None
 
 
 def _freeze(state: PlatformState | None) -> Frozen:
     if state is None:
         return None
     values = tuple(getattr(state.platform, name) for name in _PLATFORM_FIELDS)
-    return values, tuple(sorted(state.enabled)), state.by_domain
+    return values, tuple(sorted(state.enabled)), state.by_domain, dict(state.hidden_menu_items)
 
 
 def _thaw(frozen: Frozen) -> PlatformState | None:
     if frozen is None:
         return None
-    values, enabled, by_domain = frozen
+    values, enabled, by_domain, hidden = frozen
     platform = Platform.from_db(DEFAULT_DB_ALIAS, _PLATFORM_FIELDS, values)
-    return PlatformState(platform=platform, enabled=frozenset(enabled), by_domain=by_domain)
+    return PlatformState(
+        platform=platform, enabled=frozenset(enabled), by_domain=by_domain, hidden_menu_items=hidden
+    )
 
 
 def _load_for_host(host: str) -> PlatformState | None:
@@ -101,7 +106,10 @@ def _load_for_host(host: str) -> PlatformState | None:
     if platform is None or not platform.is_active:
         return None
     return PlatformState(
-        platform=platform, enabled=_enabled_codes(platform.pk), by_domain=domain is not None
+        platform=platform,
+        enabled=_enabled_codes(platform.pk),
+        by_domain=domain is not None,
+        hidden_menu_items=_hidden_menu_items(platform.pk),
     )
 
 
@@ -109,7 +117,11 @@ def _load_for_platform(platform_id: int) -> PlatformState | None:
     platform = Platform.objects.filter(pk=platform_id).first()
     if platform is None:
         return None
-    return PlatformState(platform=platform, enabled=_enabled_codes(platform_id))
+    return PlatformState(
+        platform=platform,
+        enabled=_enabled_codes(platform_id),
+        hidden_menu_items=_hidden_menu_items(platform_id),
+    )
 
 
 def _enabled_codes(platform_id: int) -> frozenset[str]:
@@ -120,3 +132,13 @@ def _enabled_codes(platform_id: int) -> frozenset[str]:
     # Core modules are always on; rows of modules no longer installed are ignored.
     core = (d.code for d in registry if d.is_core)
     return frozenset(code for code in stored if code in registry).union(core)
+
+
+def _hidden_menu_items(platform_id: int) -> dict[str, tuple[str, ...]]:
+    rows = PlatformMenuConfig.objects.filter(platform_id=platform_id).values_list(
+        "frontend", "hidden_items"
+    )
+    return {
+        frontend: tuple(sorted(k for k in (hidden or ()) if isinstance(k, str)))
+        for frontend, hidden in rows
+    }

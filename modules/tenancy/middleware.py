@@ -42,6 +42,7 @@ class VendorDomainMiddleware:
             return
         state = state_for_platform(route.platform_id)
         request.platform, request.modules = state.platform, state.enabled
+        request.platform_state = state
         request.storefront_vendor = route.vendor
         prefix = f"/shop/{route.vendor_code}"
         if not (request.path_info == prefix or request.path_info.startswith(prefix + "/")):

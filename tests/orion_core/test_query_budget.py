@@ -36,8 +36,9 @@ def anonymous_page() -> str:
 def test_warm_request_resolves_the_platform_without_sql(client, size, django_assert_num_queries):
     build(size)
     url = anonymous_page()
-    # Cold: the domain with its platform, then the enabled codes. Same at both sizes.
-    with django_assert_num_queries(2):
+    # Cold: the domain with its platform, the enabled codes, the menu configuration. Same at
+    # both sizes.
+    with django_assert_num_queries(3):
         assert client.get(url, HTTP_HOST=HOST).status_code == 200
     with django_assert_num_queries(0):
         response = client.get(url, HTTP_HOST=HOST)

@@ -209,8 +209,9 @@ def test_warm_platform_lookup_costs_no_sql_and_one_cache_round_trip(
 
 @pytest.mark.django_db
 def test_cold_lookup_is_bounded(platform, spy, django_assert_num_queries):
-    """Cold: one query for the domain and platform, one for the enabled codes."""
-    with django_assert_num_queries(2):
+    """Cold: one query for the domain and platform, one for the enabled codes, one for the menu
+    configuration."""
+    with django_assert_num_queries(3):
         state.state_for_host(HOST)
     # The generation already exists (the autouse fixture bumped it): read both, write the entry.
     assert spy.calls == {"get_many": 1, "set": 1}
@@ -226,7 +227,7 @@ def test_invalidate_makes_the_next_lookup_reload(
     with django_capture_on_commit_callbacks(execute=True):
         ModuleService().enable(platform, "billing")
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert state.state_for_host(HOST).is_enabled("billing")
     with django_assert_num_queries(0):
         assert state.state_for_host(HOST).is_enabled("billing")
@@ -406,7 +407,7 @@ def test_cache_failing_on_write_only_still_answers(
     monkeypatch.setattr(caches["default"], "set", down)
     before = cache_errors()
 
-    with django_assert_num_queries(2):  # the database is read once, not again after the failure
+    with django_assert_num_queries(3):  # the database is read once, not again after the failure
         assert state.state_for_host(HOST).platform == platform
     assert cache_errors() == before + 1
 
