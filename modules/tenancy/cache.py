@@ -22,12 +22,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
-from modules.tenancy.models import Membership, Vendor, VendorDomain, VendorPlatform
+from modules.tenancy.models import PORTAL_OPEN, Membership, Vendor, VendorDomain, VendorPlatform
 from orion_core import shared_cache
 
 VENDORS_SCOPE = "vendors"
 
 _VENDOR_FIELDS = tuple(f.attname for f in Vendor._meta.concrete_fields)
+_VENDOR_PK = _VENDOR_FIELDS.index(Vendor._meta.pk.attname)
 _MEMBERSHIP_FIELDS = tuple(f.attname for f in Membership._meta.concrete_fields)
 
 
@@ -92,20 +93,6 @@ def _thaw_entry(frozen: tuple | None) -> VendorEntry | None:
 # --- a user's membership of a vendor's team ------------------------------------------------------
 
 
-def active_membership(vendor: Vendor, user_id: int) -> Membership | None:
-    """The user's active membership of the vendor's team, or None (removed members have none)."""
-    values = shared_cache.get_or_load(
-        f"orion:tenancy:membership:{vendor.pk}:{user_id}",
-        lambda: _load_membership(vendor.pk, user_id),
-        scope=VENDORS_SCOPE,
-    )
-    if values is None:
-        return None
-    membership = Membership.from_db(DEFAULT_DB_ALIAS, _MEMBERSHIP_FIELDS, values)
-    membership.vendor = vendor  # the request's vendor, not another query
-    return membership
-
-
 def _load_membership(vendor_id: int, user_id: int) -> tuple | None:
     with scopes_disabled():
         membership = Membership.objects.filter(
@@ -117,14 +104,66 @@ def _load_membership(vendor_id: int, user_id: int) -> tuple | None:
 # --- the vendor switcher -------------------------------------------------------------------------
 
 
-def cached_vendor_list(key: str, load: Any) -> list[Vendor]:
-    """A list of vendors under ``key`` in the vendors scope (``load`` returns the vendors)."""
+def switcher(user_id: int, platform_id: int | None) -> list[Vendor]:
+    """``switcher_vendors`` through the cache (pages outside a vendor's portal ask it)."""
     frozen = shared_cache.get_or_load(
-        f"orion:tenancy:vendors:{key}",
-        lambda: [freeze_vendor(vendor) for vendor in load()],
+        f"orion:tenancy:switcher:{user_id}:{platform_id}",
+        lambda: [freeze_vendor(v) for v in switcher_vendors(user_id, platform_id)],
         scope=VENDORS_SCOPE,
     )
     return [thaw_vendor(values) for values in frozen]
+
+
+# --- everything a portal request asks, in one round trip --------------------------------------
+
+
+@dataclass(frozen=True)
+class PortalAccess:
+    """For one (vendor code, user, platform): the vendor (None if no such code), the user's
+    active membership of its team, and the vendors the user's switcher lists on the platform."""
+
+    entry: VendorEntry | None
+    membership: Membership | None
+    switcher: list[Vendor]
+
+
+def portal_access(vendor_code: str, user_id: int, platform_id: int) -> PortalAccess:
+    """What the tenant guard and the portal layout need, in one cache round trip when warm."""
+    frozen = shared_cache.get_or_load(
+        f"orion:tenancy:portal:{vendor_code}:{user_id}:{platform_id}",
+        lambda: _load_portal(vendor_code, user_id, platform_id),
+        scope=VENDORS_SCOPE,
+    )
+    vendor_frozen, membership_values, switcher = frozen
+    entry = _thaw_entry(vendor_frozen)
+    membership = None
+    if entry is not None and membership_values is not None:
+        membership = Membership.from_db(DEFAULT_DB_ALIAS, _MEMBERSHIP_FIELDS, membership_values)
+        membership.vendor = entry.vendor
+    return PortalAccess(entry, membership, [thaw_vendor(values) for values in switcher])
+
+
+def _load_portal(vendor_code: str, user_id: int, platform_id: int) -> tuple:
+    vendor = _load_vendor(vendor_code)
+    membership = _load_membership(vendor[0][_VENDOR_PK], user_id) if vendor is not None else None
+    switcher = [freeze_vendor(v) for v in switcher_vendors(user_id, platform_id)]
+    return vendor, membership, switcher
+
+
+def switcher_vendors(user_id: int, platform_id: int | None) -> list[Vendor]:
+    """The vendors whose team the user is in and whose portal is open on the platform (any
+    platform with None), by name: the vendor switcher's choices."""
+    with scopes_disabled():
+        vendors = Vendor.objects.filter(
+            memberships__user_id=user_id,
+            memberships__status=Membership.Status.ACTIVE,
+            status__in=PORTAL_OPEN,
+        )
+        if platform_id is not None:
+            vendors = vendors.filter(
+                platforms__platform_id=platform_id, platforms__status__in=PORTAL_OPEN
+            )
+        return list(vendors.distinct().order_by("name"))
 
 
 # --- invalidation --------------------------------------------------------------------------------

@@ -88,6 +88,12 @@ class Vendor(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+# Where a vendor's portal and its storefront are open: the vendor's own status and its status on
+# the request's platform must both be one of these.
+PORTAL_OPEN = (Vendor.Status.ACTIVE, Vendor.Status.PENDING)
+STOREFRONT_OPEN = (Vendor.Status.ACTIVE,)
+
+
 class VendorPlatform(models.Model):
     """A vendor selling on one platform, with its own status there."""
 

@@ -17,20 +17,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
 from modules.tenancy import cache
 from modules.tenancy.context import tenant_context
-from modules.tenancy.models import Membership, Vendor
+from modules.tenancy.models import PORTAL_OPEN, STOREFRONT_OPEN, Vendor
 from modules.tenancy.roles import permissions_for
 from modules.tenancy.scoping import vendor_scope
 from orion_core.contracts.tenant_guard import Access, LoginRequired
 from orion_core.modules.definition import FrontendType
-
-# Where a vendor's portal and its storefront are open (the vendor's own status and its status on
-# the request's platform must both be one of these).
-PORTAL_OPEN = (Vendor.Status.ACTIVE, Vendor.Status.PENDING)
-STOREFRONT_OPEN = (Vendor.Status.ACTIVE,)
 
 
 def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: bool) -> Vendor:
@@ -46,13 +40,6 @@ def vendor_on_platform(request: HttpRequest, vendor_code: str, *, active_only: b
     if entry is None or not entry.open_on(platform.pk, statuses):
         raise Http404(_("No such vendor here."))
     return entry.vendor
-
-
-def membership_of(user: Any, vendor: Vendor) -> Membership | None:
-    """The user's active membership of the vendor's team (a removed member has none)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return cache.active_membership(vendor, user.pk)
 
 
 def is_staff(user: Any) -> bool:
@@ -79,24 +66,7 @@ def vendors_of(user: Any, platform: Any = None) -> list[Vendor]:
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    platform_id = getattr(platform, "pk", None)
-    return cache.cached_vendor_list(
-        f"user:{user.pk}:platform:{platform_id}", lambda: _load_vendors_of(user, platform_id)
-    )
-
-
-def _load_vendors_of(user: Any, platform_id: int | None) -> list[Vendor]:
-    with scopes_disabled():
-        vendors = Vendor.objects.filter(
-            memberships__user=user,
-            memberships__status=Membership.Status.ACTIVE,
-            status__in=PORTAL_OPEN,
-        )
-        if platform_id is not None:
-            vendors = vendors.filter(
-                platforms__platform_id=platform_id, platforms__status__in=PORTAL_OPEN
-            )
-        return list(vendors.distinct().order_by("name"))
+    return cache.switcher(user.pk, getattr(platform, "pk", None))
 
 
 class VendorGuard:
@@ -112,19 +82,23 @@ class VendorGuard:
         return self._inside(request, vendor)
 
     def _portal_vendor(self, request: HttpRequest, access: Access) -> Vendor:
-        user = request.user
+        user, platform = request.user, getattr(request, "platform", None)
         if not user.is_authenticated:
             raise LoginRequired
-        vendor = vendor_on_platform(request, access.vendor_code, active_only=False)
-        membership = membership_of(user, vendor)
-        if membership is None and not is_staff(user):
+        if platform is None or not access.vendor_code:
             raise Http404(_("No such vendor here."))
-        request.vendor, request.membership = vendor, membership
+        found = cache.portal_access(access.vendor_code, user.pk, platform.pk)
+        if found.entry is None or not found.entry.open_on(platform.pk, PORTAL_OPEN):
+            raise Http404(_("No such vendor here."))
+        if found.membership is None and not is_staff(user):
+            raise Http404(_("No such vendor here."))
+        request.vendor, request.membership = found.entry.vendor, found.membership
+        request.vendor_switcher = found.switcher
         if access.permission and access.permission not in granted(request):
             raise PermissionDenied(
                 _("Needs permission %(permission)s.") % {"permission": access.permission}
             )
-        return vendor
+        return found.entry.vendor
 
     def _storefront_vendor(self, request: HttpRequest, access: Access) -> Vendor:
         # On a vendor's own domain the middleware has resolved it already (and prefixed the path

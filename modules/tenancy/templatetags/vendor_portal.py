@@ -35,7 +35,10 @@ def vendor_switcher(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     current = getattr(request, "vendor", None)
     user = getattr(request, "user", None)
-    vendors = vendors_of(user, getattr(request, "platform", None)) if user else []
+    # The tenant guard has loaded the switcher with the vendor (same cache round trip).
+    vendors = getattr(request, "vendor_switcher", None)
+    if vendors is None:
+        vendors = vendors_of(user, getattr(request, "platform", None)) if user else []
     return {
         "current": current,
         "choices": [
