@@ -63,6 +63,16 @@ def state_for_platform(platform: Platform | int) -> PlatformState:
     return state
 
 
+def all_platforms() -> list[Platform]:
+    """Every platform, by code (the staff dashboard's switcher): no SQL when warm. Platform
+    edits invalidate it like every state (``orion_core.receivers``)."""
+    frozen = shared_cache.get_or_load(
+        "orion:platforms",
+        lambda: [_platform_values(p) for p in Platform.objects.order_by("code")],
+    )
+    return [_platform(values) for values in frozen]
+
+
 def invalidate() -> None:
     """Make every cached state stale. Call on commit of any change to platforms or modules."""
     shared_cache.bump()
@@ -78,10 +88,18 @@ _PLATFORM_FIELDS = tuple(f.attname for f in Platform._meta.concrete_fields)
 Frozen = tuple[tuple[Any, ...], tuple[str, ...], bool, dict[str, tuple[str, ...]]] | None
 
 
+def _platform_values(platform: Platform) -> tuple[Any, ...]:
+    return tuple(getattr(platform, name) for name in _PLATFORM_FIELDS)
+
+
+def _platform(values: tuple[Any, ...]) -> Platform:
+    return Platform.from_db(DEFAULT_DB_ALIAS, _PLATFORM_FIELDS, values)
+
+
 def _freeze(state: PlatformState | None) -> Frozen:
     if state is None:
         return None
-    values = tuple(getattr(state.platform, name) for name in _PLATFORM_FIELDS)
+    values = _platform_values(state.platform)
     return values, tuple(sorted(state.enabled)), state.by_domain, dict(state.hidden_menu_items)
 
 
@@ -89,9 +107,11 @@ def _thaw(frozen: Frozen) -> PlatformState | None:
     if frozen is None:
         return None
     values, enabled, by_domain, hidden = frozen
-    platform = Platform.from_db(DEFAULT_DB_ALIAS, _PLATFORM_FIELDS, values)
     return PlatformState(
-        platform=platform, enabled=frozenset(enabled), by_domain=by_domain, hidden_menu_items=hidden
+        platform=_platform(values),
+        enabled=frozenset(enabled),
+        by_domain=by_domain,
+        hidden_menu_items=hidden,
     )
 
 

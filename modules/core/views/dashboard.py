@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from orion_core import state
 from orion_core.models import Platform
 from orion_core.modules.registry import get_registry
 from orion_core.providers import collect_metrics, collect_widgets
@@ -57,7 +58,7 @@ class DashboardMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.service = ModuleService()
         self.registry = get_registry()
-        self.platforms = list(Platform.objects.order_by("code"))
+        self.platforms = state.all_platforms()
         self.platform = chosen_platform(request, self.platforms)
         if self.platform is None and self.requires_platform:
             return TemplateView.as_view(template_name=self.empty_template_name)(request)
@@ -78,10 +79,8 @@ class DashboardHomeView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         platform = self.platform
-        records = self.service.records(platform)
         core = {d.code for d in self.registry if d.is_core}
-        enabled = {code for code, r in records.items() if r.is_enabled and code in self.registry}
-        enabled |= core
+        enabled = set(state.state_for_platform(platform).enabled)
         widgets = []
         for widget in collect_widgets(platform, self.request.user, enabled):
             try:
