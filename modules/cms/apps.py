@@ -17,3 +17,7 @@ class CmsConfig(ModuleConfig):
         PermissionDefinition("pages.view", _("View pages"), roles=("manager", "staff", "viewer")),
         PermissionDefinition("pages.edit", _("Edit pages"), roles=("manager", "staff")),
     )
+
+    def ready(self) -> None:
+        # Published pages are cached: the receivers that make them stale when a page changes.
+        from modules.cms import services  # noqa: F401

@@ -27,7 +27,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = services.published_page(_platform(self.request), Page.HOME)
-        context.update(page=page, body=services.render_body(page) if page else "")
+        context.update(page=page, body=page.html if page else "")
         return context
 
 
@@ -39,5 +39,5 @@ class PageView(TemplateView):
         page = services.published_page(_platform(self.request), kwargs["slug"])
         if page is None:
             raise Http404("No such page.")
-        context.update(page=page, body=services.render_body(page))
+        context.update(page=page, body=page.html)
         return context

@@ -107,3 +107,24 @@ def test_admin_lists_pages(admin_client, platform):
     response = admin_client.get(reverse("admin:cms_page_changelist"), HTTP_HOST="acme.test")
     assert response.status_code == 200
     assert "About us" in response.content.decode()
+
+
+def test_a_cached_page_follows_every_committed_change(
+    client, platform, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = PageFactory(platform=platform, slug="about", title="About us", body="<p>v1</p>")
+    url = reverse("cms:page", kwargs={"slug": "about"})
+    assert "<p>v1</p>" in client.get(url, HTTP_HOST="acme.test").content.decode()
+    with django_assert_num_queries(0):  # warm: the page comes from the shared cache
+        client.get(url, HTTP_HOST="acme.test")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.body, page.title = "<p>v2</p>", "About"
+        page.save()
+    assert "<p>v2</p>" in client.get(url, HTTP_HOST="acme.test").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.is_published = False
+        page.save()
+    assert client.get(url, HTTP_HOST="acme.test").status_code == 404
