@@ -4,15 +4,17 @@ ModuleService."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from modules.core.views import dashboard
-from orion_core.exceptions import ModuleConfigError
 from orion_core.models import ModuleAuditEntry, PlatformModule
-from orion_core.modules.registry import get_registry
+from orion_core.modules.registry import ModuleRegistry, get_registry
 from orion_core.services import Action, ModulePlan, ModuleService, PlanStep
+from orion_core.services import modules as service_module
 from orion_core.testing import PlatformFactory
 
 HOST = "acme.test"
@@ -163,16 +165,51 @@ def test_unknown_module_is_404(staff_client, platform):
         assert staff_client.get(reverse(name, args=["nope"])).status_code == 404
 
 
-@pytest.mark.django_db
-def test_service_errors_show_as_messages_and_change_nothing(staff_client, platform, monkeypatch):
-    def refuse(self, *args, **kwargs):
-        raise ModuleConfigError("payments", {"__all__": ["Required config missing: api_key"]})
+def failing_hook(platform, user):
+    raise RuntimeError("cannot reach the ledger")
 
-    monkeypatch.setattr(ModuleService, "enable", refuse)
-    before = snapshot(platform)
-    response = staff_client.post(reverse("core:module-enable", args=["billing"]), follow=True)
-    assert "Required config missing: api_key" in response.content.decode()
+
+@pytest.fixture
+def billing_hooks_fail(monkeypatch):
+    """The real ModuleService, on a registry where billing's on_enable and on_disable raise
+    (the installed definitions otherwise, so the cascade is the real one)."""
+    installed = get_registry()
+    billing = dataclasses.replace(
+        installed.get("billing"), on_enable=failing_hook, on_disable=failing_hook
+    )
+    registry = ModuleRegistry(billing if d.code == "billing" else d for d in installed)
+    monkeypatch.setattr(service_module, "get_registry", lambda: registry)
+    assert ModuleService().registry is registry
+
+
+def audit_entries(platform) -> list[tuple]:
+    return list(
+        ModuleAuditEntry.objects.filter(platform=platform)
+        .order_by("pk")
+        .values_list("module_code", "action", "cause")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["enable", "disable"])
+def test_a_failing_hook_shows_its_error_and_changes_nothing(
+    staff_client, platform, billing_hooks_fail, action
+):
+    if action == "disable":  # billing is on (enabled where its hooks still work)
+        ModuleService(registry=get_registry()).enable(platform, "billing", source="test")
+    before, audit = snapshot(platform), audit_entries(platform)
+    response = staff_client.post(reverse(f"core:module-{action}", args=["billing"]), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("core:modules"))
+    html = response.content.decode()
+    assert f"billing: on_{action} hook failed on acme: cannot reach the ledger" in html
+    # Nothing is written: the change rolls back with its hook (enabling: payments, written
+    # first as billing's requirement, too), and no audit entry stays behind.
     assert snapshot(platform) == before
+    assert audit_entries(platform) == audit
+    enabled = ModuleService().enabled_codes(platform)
+    assert ("billing" in enabled, "payments" in enabled) == (
+        (False, False) if action == "enable" else (True, True)
+    )
 
 
 @pytest.mark.django_db
