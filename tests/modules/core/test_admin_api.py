@@ -79,9 +79,11 @@ def test_retrieve(staff_api, platform):
     ],
 )
 def test_unknown_platform_is_404(staff_api, platform, name, method, module, detail):
+    before = state(platform)
     response = getattr(staff_api, method)(url(name, "nope", module), {}, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": detail}
+    assert state(platform) == before, "nothing is written anywhere"
 
 
 @pytest.mark.django_db
@@ -90,9 +92,11 @@ def test_unknown_platform_is_404(staff_api, platform, name, method, module, deta
 )
 def test_unknown_module_is_404(staff_api, platform, name):
     method = "get" if name in ("api-module", "api-module-config") else "post"
+    before = state(platform)
     response = getattr(staff_api, method)(url(name, module="nope"))
     assert response.status_code == 404
     assert response.json()["detail"].startswith("Unknown module 'nope'.")
+    assert state(platform) == before
 
 
 @pytest.mark.django_db

@@ -49,8 +49,12 @@ def test_retrieve_and_other_vendors_customer_is_404(api, shop, other_shop):
     response = api.get(f"{URL}{mine.pk}/")
     assert response.status_code == 200
     assert response.data["email"] == mine.email
+    with vendor_scope(other_shop):
+        before = Customer.objects.filter(pk=theirs.pk).values().get()
     assert api.get(f"{URL}{theirs.pk}/").status_code == 404
     assert api.patch(f"{URL}{theirs.pk}/", {"first_name": "X"}, format="json").status_code == 404
+    with vendor_scope(other_shop):
+        assert Customer.objects.filter(pk=theirs.pk).values().get() == before
 
 
 def test_create_with_tags_by_name_and_id(api, shop):

@@ -268,9 +268,17 @@ def test_bad_country_is_a_field_error(client, shop, customer):
 
 def test_addresses_of_others_are_404(client, shop, customer):
     stranger = CustomerAddressFactory(customer__vendor=shop)
+    with scopes_disabled():
+        before = CustomerAddress.objects.filter(pk=stranger.pk).values().get()
     login(client, "shop-a", customer.email)
-    assert client.get(f"/shop/shop-a/account/addresses/{stranger.pk}/").status_code == 404
-    assert client.post(f"/shop/shop-a/account/addresses/{stranger.pk}/delete/").status_code == 404
+    url = f"/shop/shop-a/account/addresses/{stranger.pk}/"
+    assert client.get(url).status_code == 404
+    edit = {"line1": "1 Rue", "city": "Paris", "country": "FR", "label": "Mine now"}
+    assert client.post(url, edit).status_code == 404
+    assert client.post(f"{url}default/").status_code == 404
+    assert client.post(f"{url}delete/").status_code == 404
+    with scopes_disabled():
+        assert CustomerAddress.objects.filter(pk=stranger.pk).values().get() == before
 
 
 # --- password reset ---------------------------------------------------------------------------

@@ -203,10 +203,14 @@ def test_segment_needs_a_rule_and_edit_permission(manager_client, viewer, shop):
 def test_delete_segment(manager_client, shop, other_shop):
     mine = CustomerSegmentFactory(vendor=shop)
     theirs = CustomerSegmentFactory(vendor=other_shop)
+    with vendor_scope(other_shop):
+        before = list(CustomerSegment.objects.values())
     assert manager_client.post(f"{LIST}segments/{theirs.pk}/delete/").status_code == 404
     assert manager_client.post(f"{LIST}segments/{mine.pk}/delete/").status_code == 302
     with vendor_scope(shop):
         assert not CustomerSegment.objects.exists()
+    with vendor_scope(other_shop):
+        assert list(CustomerSegment.objects.values()) == before, "the other shop's segment"
 
 
 # --- query budget ------------------------------------------------------------------------------

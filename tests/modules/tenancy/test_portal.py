@@ -163,6 +163,8 @@ def test_another_vendors_ids_are_not_found(login, vendor, other_vendor, owner):
     )
     theirs.refresh_from_db()
     assert (theirs.role, theirs.status) == (Role.STAFF, Membership.Status.ACTIVE)
+    their_invitation.refresh_from_db()
+    assert (their_invitation.revoked_at, their_invitation.accepted_at) == (None, None)
 
 
 def test_settings_profile_and_domains(login, vendor, owner, other_vendor):

@@ -282,10 +282,21 @@ def test_actions_are_post_only(staff_client, pending):
 def test_actions_on_another_platforms_vendor_are_404(staff_client, platform, other_platform):
     vendor = VendorFactory(code="elsewhere", status=Vendor.Status.PENDING)
     VendorPlatformFactory(vendor=vendor, platform=other_platform, status=Vendor.Status.PENDING)
-    url = reverse("tenancy:staff-vendor-approve", args=[vendor.pk])
-    assert staff_client.post(url, HTTP_HOST=HOST).status_code == 404
-    vendor.refresh_from_db()
-    assert vendor.status == Vendor.Status.PENDING
+
+    def state():
+        with scopes_disabled():
+            return (
+                Vendor.objects.filter(pk=vendor.pk).values().get(),
+                list(VendorPlatform.objects.filter(vendor=vendor).values()),
+                list(Invitation.objects.filter(vendor=vendor).values()),
+            )
+
+    before = state()
+    for action in ("approve", "suspend"):
+        url = reverse(f"tenancy:staff-vendor-{action}", args=[vendor.pk])
+        assert staff_client.post(url, HTTP_HOST=HOST).status_code == 404, action
+    assert state() == before
+    assert before[0]["status"] == Vendor.Status.PENDING
 
 
 def test_action_redirects_back_to_a_safe_next(staff_client, pending):
