@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from modules.tenancy import services
+from modules.tenancy.cache import invalidate_on_commit
 from modules.tenancy.models import Company, Invitation, Membership, Vendor, VendorPlatform
 from orion_core.models import Platform
 
@@ -117,9 +118,7 @@ def suspend(vendor: Vendor, platform: Platform) -> None:
         VendorPlatform.objects.filter(vendor=vendor, platform=platform).update(
             status=Vendor.Status.SUSPENDED
         )
-        # .update() sends no post_save: make cached vendor-domain routes stale explicitly.
-        from modules.tenancy.cache import invalidate_on_commit
-
+        # .update() sends no post_save: make what is cached about vendors stale explicitly.
         invalidate_on_commit()
 
 

@@ -148,3 +148,65 @@ def test_both_servers_see_each_committed_change_on_their_next_request(postgres, 
 
         # A host that is no platform's (and no default platform): the gate hides the page.
         assert pool[1].get(PAGE, host="unknown.test", cookie=cookie)[0] == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_servers_close_a_vendor_on_their_next_request(postgres, shared_cache):
+    """Vendor resolution is cached like platform states: a removal from the team, a suspension
+    or the vendor leaving the platform shows on the next request of every server, after both
+    have cached the vendor as open."""
+    from modules.tenancy import services as team
+    from modules.tenancy.factories import MembershipFactory, VendorFactory
+    from modules.tenancy.models import Membership, Vendor, VendorPlatform
+    from modules.tenancy.scoping import scopes_disabled
+    from modules.tenancy.signup import suspend
+    from orion_core.testing import UserFactory
+
+    env = {
+        **os.environ,
+        **shared_cache,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": subprocess_database_url(),
+        "DEBUG": "true",
+        "ORION_DEFAULT_PLATFORM": "",
+        "CELERY_BROKER_URL": "",
+    }
+    platform = PlatformFactory(code="acme", domains=[HOST])
+    shop = VendorFactory(code="open-shop", platforms=[platform])
+    other = VendorFactory(code="other-shop", platforms=[platform])
+    owner, member = UserFactory(), UserFactory()
+    MembershipFactory(user=owner, vendor=shop, role=Membership.Role.OWNER)
+    MembershipFactory(user=owner, vendor=other, role=Membership.Role.OWNER)
+    membership = MembershipFactory(user=member, vendor=shop, role=Membership.Role.STAFF)
+
+    def cookie_of(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+
+    member_cookie, owner_cookie = cookie_of(member), cookie_of(owner)
+
+    def statuses(pool: list[Server], path: str, cookie: str = "") -> list[int]:
+        return [server.get(path, cookie=cookie)[0] for server in pool]
+
+    with servers(2, env) as pool:
+        for _ in range(2):  # warm: both servers have cached the vendors as open
+            assert statuses(pool, "/vendor/open-shop/", member_cookie) == [200, 200]
+            assert statuses(pool, "/shop/open-shop/") == [200, 200]
+            assert statuses(pool, "/shop/other-shop/") == [200, 200]
+
+        team.remove_member(membership, actor=owner)
+        assert statuses(pool, "/vendor/open-shop/", member_cookie) == [404, 404]
+        assert statuses(pool, "/vendor/open-shop/", owner_cookie) == [200, 200]
+
+        suspend(shop, platform)
+        assert statuses(pool, "/shop/open-shop/") == [404, 404]
+        assert statuses(pool, "/vendor/open-shop/", owner_cookie) == [404, 404]
+
+        with scopes_disabled():
+            VendorPlatform.objects.get(vendor=other, platform=platform).delete()
+        assert statuses(pool, "/shop/other-shop/") == [404, 404]
+        assert statuses(pool, "/vendor/other-shop/", owner_cookie) == [404, 404]
+        assert Vendor.objects.get(pk=other.pk).status == Vendor.Status.ACTIVE
