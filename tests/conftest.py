@@ -20,7 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_configure(config) -> None:
-    """Keep test runs off the developer's caches.
+    """Keep test runs off the developer's caches, and fast.
 
     Parallel workers (pytest -n) share one Redis: each worker gets its own key prefix so one
     worker's generation bump never answers for another's test. Without Redis the default cache
@@ -33,6 +33,9 @@ def pytest_configure(config) -> None:
         prefix = f"orion-test-{worker}"
         os.environ["CACHE_KEY_PREFIX"] = prefix
         settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    # Hashing a password takes about half a second with the production hasher, and the suite
+    # creates thousands of users; what the tests check does not depend on the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
         location = tempfile.mkdtemp(prefix=f"orion-test-cache-{worker or 'main'}-")
         settings.CACHES["default"]["LOCATION"] = location

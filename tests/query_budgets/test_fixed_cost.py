@@ -1,0 +1,95 @@
+"""The fixed cost of a request in SQL (the request-cost issue's targets), at two data sizes.
+
+Warm (after one request to the same page):
+- an anonymous storefront home and the platform landing page run no SQL at all: the platform,
+  the vendor and the published page come from the shared cache;
+- a logged-in portal or dashboard request pays at most one query for everything every such
+  request needs (session, user, vendor, membership, platform): the user. With Redis the session
+  is read from the cache (``cached_db``). What the page itself shows is budgeted on top: the
+  portal home shows nothing else, the staff dashboard its latest module changes (one query).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from modules.cms.factories import PageFactory
+from modules.tenancy.factories import MembershipFactory, VendorFactory
+from modules.tenancy.models import Membership
+from orion_core import state
+from orion_core.testing import PlatformFactory, StaffUserFactory, UserFactory
+
+HOST = "acme.test"
+SIZES = {"small": 1, "large": 10}  # other vendors with their teams, platforms, the owner's shops
+FIXED = 1  # the user
+PAGE_BUDGET = {"/vendor/alpha/": 0, "/dashboard/": 1}
+
+
+def build(size: str) -> tuple:
+    platform = PlatformFactory(code="acme", domains=[HOST])
+    for index in range(SIZES[size]):
+        other = PlatformFactory(code=f"other{index}", domains=[f"other{index}.test"])
+        vendor = VendorFactory(code=f"shop{index}", platforms=[platform, other])
+        for _ in range(3):
+            MembershipFactory(vendor=vendor)
+    alpha = VendorFactory(code="alpha", platforms=[platform])
+    owner = UserFactory(username="owner")
+    MembershipFactory(user=owner, vendor=alpha, role=Membership.Role.OWNER)
+    for index in range(SIZES[size]):  # the owner's other shops fill the vendor switcher
+        MembershipFactory(
+            user=owner, vendor=VendorFactory(code=f"mine{index}", platforms=[platform])
+        )
+    PageFactory(platform=platform, slug="home", title="Welcome", body="<p>Hello</p>")
+    state.invalidate()
+    return platform, owner
+
+
+def warm_queries(client: Client, path: str) -> int:
+    assert client.get(path).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("path", ["/shop/alpha/", "/"], ids=["storefront-home", "landing"])
+def test_anonymous_pages_run_no_sql_when_warm(size, path):
+    build(size)
+    assert warm_queries(Client(HTTP_HOST=HOST), path) == 0
+
+
+@pytest.fixture
+def redis_sessions(redis_url):
+    """Production shape: the shared cache in Redis (a prefix of this test's own) and sessions
+    read from it."""
+    caches = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"orion-test-{uuid.uuid4().hex[:10]}",
+        }
+    }
+    engine = "django.contrib.sessions.backends.cached_db"
+    with override_settings(CACHES=caches, SESSION_ENGINE=engine):
+        state.invalidate()
+        yield
+        from django.core.cache import cache
+
+        cache.delete_pattern("*")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("path", list(PAGE_BUDGET))
+def test_logged_in_pages_pay_one_query_for_the_fixed_part(size, path, redis_sessions):
+    _platform, owner = build(size)
+    user = StaffUserFactory() if path == "/dashboard/" else owner
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    assert warm_queries(client, path) == FIXED + PAGE_BUDGET[path]
