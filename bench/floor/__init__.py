@@ -1,0 +1,1 @@
+"""The floor of bench/pages.py: the cheapest page a Django project can serve."""
