@@ -1,0 +1,72 @@
+"""Domain events: facts that happened in one module, for any other module to hear.
+
+A module that wants to react to another (messaging tells the vendor a stock level is low;
+analytics counts published products) connects a receiver to the event declared here and never
+imports the module that sends it (ARCHITECTURE.md §4a)::
+
+    from orion_core.domain_events import stock_low
+
+    @receiver(stock_low, dispatch_uid="messaging_stock_low")
+    def tell_the_vendor(sender, *, platform_id, vendor_id, variant_id, **payload): ...
+
+Events are sent only after the sender's transaction commits (``send_on_commit``): a receiver
+never hears of a change that was rolled back, and may enqueue work that reads it. Every event
+carries ``platform_id`` (where it happened; None outside any platform) and ``vendor_id``, plus the
+plain values its declaration names; ``sender`` is the sending module's code. A receiver that
+raises is logged; the others still run and the sender never sees the error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Every event declared, by name (the modules guide lists them from here).
+EVENTS: dict[str, DomainEvent] = {}
+
+
+class DomainEvent(Signal):
+    """A named signal with a declared payload, delivered after commit."""
+
+    def __init__(self, name: str, payload: tuple[str, ...], description: str) -> None:
+        super().__init__()
+        self.name, self.payload, self.description = name, payload, description
+        EVENTS[name] = self
+
+    def send_on_commit(
+        self, sender: str, *, platform_id: int | None, vendor_id: int | None, **payload: Any
+    ) -> None:
+        """Deliver the event once the current transaction commits (at once outside one)."""
+        if set(payload) != set(self.payload):
+            raise TypeError(f"{self.name} carries {sorted(self.payload)}, not {sorted(payload)}.")
+        transaction.on_commit(
+            lambda: self._deliver(sender, platform_id=platform_id, vendor_id=vendor_id, **payload)
+        )
+
+    def _deliver(self, sender: str, **kwargs: Any) -> None:
+        for receiver, result in self.send_robust(sender, **kwargs):
+            if isinstance(result, Exception):
+                logger.error(
+                    "Receiver %r of %s from %s failed",
+                    receiver,
+                    self.name,
+                    sender,
+                    exc_info=(type(result), result, result.__traceback__),
+                )
+
+
+product_published = DomainEvent(
+    "product_published",
+    payload=("product_id", "title", "sku"),
+    description="A product became visible on its vendor's storefront.",
+)
+stock_low = DomainEvent(
+    "stock_low",
+    payload=("variant_id", "sku", "available", "threshold"),
+    description="What can be sold of a variant fell to or below its low-stock threshold.",
+)
