@@ -3,8 +3,10 @@ day it exists (no list of modules to keep up to date):
 
 1. ``orion_core`` never imports a module's package.
 2. A module imports another module's package only if it requires it (directly or through its
-   requirements, which are then on too). A core module may therefore never import an optional
-   or internal one: core modules may only require core modules (system check orion.E003).
+   requirements, which are then on too). Core modules are installed and on everywhere, so an
+   optional or internal module may import them without listing them; a core module lists the
+   core modules it imports, and can never import an optional or internal one (core modules may
+   only require core modules: system check orion.E003).
 
 Everything else between modules crosses ``orion_core``: contracts, events, providers, lazy dotted
 paths. The graph is grimp's, the library behind import-linter (whose contracts in pyproject.toml
@@ -61,9 +63,12 @@ def violations(
                     Violation(match["importer"], match["imported"], detail["line_number"], rule)
                 )
 
+    core = {code for code in packages if registry.is_core(code)}
     for code, package in packages.items():
         report(_imports(graph, "orion_core", package), "orion_core never imports modules")
         allowed = registry.requirements(code) if code in registry else set()
+        if code not in core:
+            allowed |= core
         for other, other_package in packages.items():
             if other == code or other in allowed:
                 continue
@@ -94,8 +99,14 @@ def test_the_graph_sees_the_imports_the_rules_allow(project_graph):
 def test_an_import_of_a_module_not_required_is_reported():
     graph = grimp.ImportGraph()
     for name in ("orion_core", "orion_core.x", "pkg.billing", "pkg.billing.views", "pkg.payments",
-                 "pkg.payments.api", "pkg.catalog", "pkg.catalog.models"):  # fmt: skip
+                 "pkg.payments.api", "pkg.catalog", "pkg.catalog.models", "pkg.tenancy",
+                 "pkg.tenancy.models"):  # fmt: skip
         graph.add_module(name)
+    # An optional module may use a core one (always on); never the other way round.
+    graph.add_import(importer="pkg.billing.views", imported="pkg.tenancy.models", line_number=5,
+                     line_contents="from pkg.tenancy import models")  # fmt: skip
+    graph.add_import(importer="pkg.tenancy.models", imported="pkg.billing.views", line_number=2,
+                     line_contents="from pkg.billing import views")  # fmt: skip
     graph.add_import(importer="pkg.billing.views", imported="pkg.payments.api", line_number=3,
                      line_contents="from pkg.payments import api")  # fmt: skip
     graph.add_import(importer="pkg.billing.views", imported="pkg.catalog.models", line_number=4,
@@ -103,11 +114,17 @@ def test_an_import_of_a_module_not_required_is_reported():
     graph.add_import(importer="orion_core.x", imported="pkg.catalog.models", line_number=9,
                      line_contents="from pkg.catalog import models")  # fmt: skip
     registry = get_registry()
-    packages = {"billing": "pkg.billing", "payments": "pkg.payments", "catalog": "pkg.catalog"}
+    packages = {
+        "billing": "pkg.billing",
+        "payments": "pkg.payments",
+        "catalog": "pkg.catalog",
+        "tenancy": "pkg.tenancy",
+    }
 
     found = [str(v) for v in violations(graph, packages, registry)]
 
     assert found == [
         "orion_core.x:9 imports pkg.catalog.models: orion_core never imports modules",
         "pkg.billing.views:4 imports pkg.catalog.models: 'billing' does not require 'catalog'",
+        "pkg.tenancy.models:2 imports pkg.billing.views: 'tenancy' does not require 'billing'",
     ]
