@@ -1,0 +1,1 @@
+"""Thin views, one file per frontend: staff.py, vendor.py."""
