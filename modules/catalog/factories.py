@@ -1,0 +1,64 @@
+"""factory-boy factories of the catalog's models (tests, demo data, the isolation walk)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from modules.catalog.models import Category, Product, Variant
+from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
+from modules.tenancy.scoping import vendor_scope
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    """A top-level category of a vendor's tree (``parent=`` makes it a subcategory), made
+    through treebeard inside the vendor's scope as the service does."""
+
+    class Meta:
+        model = Category
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda c: f"category-{c.name.split()[-1].lower()}")
+
+    @classmethod
+    def _create(cls, model_class: type[Category], *args: Any, **kwargs: Any) -> Category:
+        parent = kwargs.pop("parent", None)
+        with vendor_scope(kwargs["vendor"]):
+            if parent is not None:
+                return model_class.objects.add_child(parent, create_kwargs=kwargs)
+            return model_class.objects.add_root(create_kwargs=kwargs)
+
+
+class ProductFactory(ScopeFreeFactory):
+    """An active product with its default variant."""
+
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(VendorFactory)
+    title = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    description = "A fine product."
+    price = Decimal("19.90")
+    currency = "EUR"
+    status = Product.Status.ACTIVE
+
+    @factory.post_generation
+    def default_variant(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and not self.options:
+            VariantFactory(vendor=self.vendor, product=self, sku=self.sku, is_default=True)
+
+
+class VariantFactory(ScopeFreeFactory):
+    class Meta:
+        model = Variant
+
+    vendor = factory.SelfAttribute("product.vendor")
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"VAR-{n:05d}")
+    values = factory.LazyFunction(dict)
