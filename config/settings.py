@@ -8,6 +8,7 @@ README.md has the table of every variable.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -15,6 +16,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _origin_of(url: str) -> str:
+    """``https://cdn.example.com/media/`` → ``https://cdn.example.com``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
@@ -210,6 +218,63 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# --- Media (uploaded files: the cms media libraries) -------------------------------------------
+
+# Every upload goes through the default storage. Without AWS_STORAGE_BUCKET_NAME: files under
+# MEDIA_ROOT, served at MEDIA_URL (by Django itself only while ORION_SERVE_MEDIA is on, which is
+# the development default; production serves MEDIA_ROOT from the web server, see
+# docs/operations.md). With a bucket: S3-compatible object storage (django-storages), which
+# several web hosts share.
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+ORION_SERVE_MEDIA = env.bool("ORION_SERVE_MEDIA", default=DEBUG)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Origins images may come from besides our own (the Content Security Policy's img-src).
+MEDIA_ORIGINS = env.list("MEDIA_ORIGINS", default=[])
+if MEDIA_URL.startswith(("http://", "https://")):  # media behind a CDN of its own
+    MEDIA_ORIGINS.append(_origin_of(MEDIA_URL))
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    _s3_region = env.str("AWS_S3_REGION_NAME", default="")
+    _s3_addressing = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Credentials: these, else boto3's own chain (instance role, ~/.aws, AWS_* env).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": _s3_endpoint or None,  # MinIO, Ceph, R2, Scaleway, …
+            "region_name": _s3_region or None,
+            "addressing_style": _s3_addressing or None,
+            "custom_domain": _s3_domain or None,  # a CDN in front of the bucket
+            "location": env.str("AWS_LOCATION", default="media"),
+            # Media are public content with random names that never change: plain URLs,
+            # cached for a year. Set AWS_QUERYSTRING_AUTH=true for a private bucket.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if _s3_domain:
+        MEDIA_ORIGINS.append(f"https://{_s3_domain}")
+    elif _s3_endpoint and _s3_addressing == "path":
+        MEDIA_ORIGINS.append(_origin_of(_s3_endpoint))
+    elif _s3_endpoint:
+        _scheme, _host = _s3_endpoint.split("://", 1)
+        MEDIA_ORIGINS.append(f"{_scheme}://{AWS_STORAGE_BUCKET_NAME}.{_host.split('/')[0]}")
+    else:
+        MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+        if _s3_region:
+            MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3_region}.amazonaws.com")
+MEDIA_ORIGINS = list(dict.fromkeys(MEDIA_ORIGINS))
+
 # --- Authentication ----------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -242,6 +307,26 @@ AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
 # account out everywhere (no denial of service by guessing), yet each address gets few tries.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address (which axes locks out) behind reverse proxies: django-ipware, configured
+# as django-axes documents. ORION_TRUSTED_PROXY_COUNT is how many proxies in front of Django
+# append the address they received a request from to X-Forwarded-For (nginx:
+# $proxy_add_x_forwarded_for). 0: the header is ignored, the address is REMOTE_ADDR (anything a
+# client writes into X-Forwarded-For would otherwise pick whose address is locked out). N: the
+# N-th address from the right of the header, the one the outermost trusted proxy saw; whatever
+# a client wrote to the left of it is skipped (IPWARE_STRICT off: a longer chain is expected).
+ORION_TRUSTED_PROXY_COUNT = env.int("ORION_TRUSTED_PROXY_COUNT", default=0)
+if ORION_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("ORION_TRUSTED_PROXY_COUNT must be 0 or more.")
+if ORION_TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # python-ipware counts the proxies listed in the header after the client; the last proxy is
+    # REMOTE_ADDR, not in the header.
+    AXES_IPWARE_PROXY_COUNT = ORION_TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 # A clear 429 page in the frontend's own layout (staff, vendor portal, admin, storefront).
 AXES_LOCKOUT_CALLABLE = "modules.tenancy.lockout.lockout_response"
 
@@ -291,14 +376,15 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Every page's scripts and styles come from our own static files: no inline <script>, <style>,
-# style="…" or on…= handlers anywhere (docs/modules.md). Vendor theme colours come from a
-# per-shop stylesheet (customers' theme.css), Swagger UI from the split view's separate script.
+# style="…" or on…= handlers anywhere (docs/modules.md). Vendor themes come from a per-shop
+# stylesheet (cms' theme.css), Swagger UI from the split view's separate script. Images may also
+# come from the media storage when it is another origin (MEDIA_ORIGINS, above).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],

@@ -1,7 +1,12 @@
 """Root URLconf: the admin, probes, metrics, the API schema, and every installed module."""
 
+import re
+
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orion_core.health import LivenessView, ReadinessView
@@ -29,6 +34,24 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     *module_urlpatterns(),
 ]
+
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files from MEDIA_ROOT, only while ORION_SERVE_MEDIA is on (development, tests).
+    Production lets the web server serve MEDIA_ROOT, or keeps media in object storage."""
+    if not settings.ORION_SERVE_MEDIA:
+        raise Http404("Media are not served by Django here.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.MEDIA_URL.startswith("/") and settings.STORAGES["default"]["BACKEND"].endswith(
+    "FileSystemStorage"
+):
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.strip('/'))}/(?P<path>.+)$", serve_media, name="media"
+        )
+    )
 
 # A 404 under /api/ is JSON like every other API error ({"detail": …}), even when no route or
 # the module gate answers before DRF runs.

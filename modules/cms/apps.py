@@ -1,23 +1,56 @@
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+
+
+class CmsConfigSchema(serializers.Serializer):
+    """Per-platform settings of the content module."""
+
+    max_upload_mb = serializers.IntegerField(
+        label=_("Largest upload (MiB)"),
+        default=10,
+        min_value=1,
+        max_value=100,
+        help_text=_("Media files larger than this are refused."),
+    )
 
 
 class CmsConfig(ModuleConfig):
     name = "modules.cms"
     label = "cms"
     verbose_name = _("Content")
-    description = _("Pages and content blocks for platform and storefront sites.")
+    description = _("Platform and vendor pages, media libraries and storefront themes.")
     tier = Tier.CORE
-    requires = ("core",)
-    features = ("pages", "content_blocks")
-    # The platform's public site (landing page, /pages/<slug>/) is at the root of its domain.
-    url_prefixes = {"platform": ""}  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+    # tenancy: vendor pages, media and themes belong to vendors (Vendor.theme holds the theme).
+    requires = ("core", "tenancy")
+    features = ("pages", "vendor_pages", "media_library", "themes")
+    # The platform's public site (landing page, /pages/<slug>/) is at the root of its domain; a
+    # shop's pages and theme stylesheet sit in its storefront (/shop/<code>/pages/<slug>/).
+    url_prefixes = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        "platform": "",
+        "storefront": "shop/<slug:vendor_code>/",
+    }
+    config_schema = CmsConfigSchema
     permissions = (
-        PermissionDefinition("pages.view", _("View pages"), roles=("manager", "staff", "viewer")),
-        PermissionDefinition("pages.edit", _("Edit pages"), roles=("manager", "staff")),
+        PermissionDefinition(
+            "cms.view",
+            _("View pages, media and the theme"),
+            roles=("manager", "staff", "viewer"),
+        ),
+        PermissionDefinition(
+            "cms.edit",
+            _("Edit pages, media and the theme"),
+            roles=("manager", "staff"),
+        ),
     )
 
     def ready(self) -> None:
-        # Published pages are cached: the receivers that make them stale when a page changes.
+        # What is cached (pages, storefront chrome, themes) and the receivers that make it stale.
         from modules.cms import services  # noqa: F401
+
+    def seed_demo(self, platforms):
+        """Landing pages for the demo platforms, pages and a theme for the demo vendors."""
+        from modules.cms.services.demo import seed_demo_content
+
+        return seed_demo_content(platforms)
