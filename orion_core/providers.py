@@ -94,6 +94,29 @@ def collect_widgets(
     return sorted((w for _, found in answers for w in found), key=lambda w: (w.order, w.key))
 
 
+@dataclass(frozen=True)
+class RenderedWidget:
+    widget: Widget
+    html: str
+
+
+def render_widgets(request: HttpRequest, widgets: Iterable[Widget]) -> list[RenderedWidget]:
+    """Each widget's template rendered with its own context (not the page's). A widget that
+    fails to render is logged, counted and left out; the page still renders."""
+    from django.template.loader import render_to_string
+
+    rendered = []
+    for widget in widgets:
+        try:
+            html = render_to_string(widget.template, widget.context, request=request)
+        except Exception:
+            logger.exception("Widget %s of module %s failed to render", widget.key, widget.module)
+            metrics.provider_failures.labels(module=widget.module, kind="widget_render").inc()
+            continue
+        rendered.append(RenderedWidget(widget, html))
+    return rendered
+
+
 def collect_context(
     request: HttpRequest, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
 ) -> dict[str, Any]:

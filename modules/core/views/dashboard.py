@@ -7,14 +7,12 @@ not be the platform of the host the dashboard is served on).
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,10 +22,8 @@ from django.views.generic import TemplateView
 from orion_core import state
 from orion_core.models import Platform
 from orion_core.modules.registry import get_registry
-from orion_core.providers import collect_metrics, collect_widgets
+from orion_core.providers import collect_metrics, collect_widgets, render_widgets
 from orion_core.services import ModuleService
-
-logger = logging.getLogger(__name__)
 
 SESSION_KEY = "orion_dashboard_platform"
 LATEST_AUDIT_ENTRIES = 10
@@ -81,16 +77,9 @@ class DashboardHomeView(DashboardMixin, TemplateView):
         platform = self.platform
         core = {d.code for d in self.registry if d.is_core}
         enabled = set(state.state_for_platform(platform).enabled)
-        widgets = []
-        for widget in collect_widgets(platform, self.request.user, enabled):
-            try:
-                html = render_to_string(widget.template, widget.context, request=self.request)
-            except Exception:  # a broken widget is left out; the page still renders
-                logger.exception(
-                    "Widget %s of module %s failed to render", widget.key, widget.module
-                )
-                continue
-            widgets.append({"widget": widget, "html": html})
+        widgets = render_widgets(
+            self.request, collect_widgets(platform, self.request.user, enabled)
+        )
         return super().get_context_data(
             enabled_count=len(enabled),
             module_count=len(self.registry),

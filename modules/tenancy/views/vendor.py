@@ -16,7 +16,7 @@ from modules.tenancy import roles, services
 from modules.tenancy.forms import DomainForm, InviteForm, RoleForm, VendorProfileForm
 from modules.tenancy.models import Invitation, Membership, VendorDomain
 from modules.tenancy.resolution import granted
-from orion_core.providers import collect_widgets
+from orion_core.providers import collect_widgets, render_widgets
 
 
 class PortalMixin:
@@ -52,7 +52,9 @@ class DashboardView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         request = self.request
         widgets = (
-            collect_widgets(request.platform, request.user, request.modules)
+            render_widgets(
+                request, collect_widgets(request.platform, request.user, request.modules)
+            )
             if request.platform is not None
             else []
         )
