@@ -144,6 +144,12 @@ class ModuleRegistry:
             return list(self._order)
         return self._sorted(set(codes))
 
+    def tier_order(self) -> list[str]:
+        """Core modules first, then optional, then internal ones; each tier in dependency order.
+        The order of listings, and of demo data (core modules' vendors exist before others')."""
+        order = self.dependency_order()
+        return sorted(order, key=lambda c: (TIER_RANK[self.tier_of(c)], order.index(c)))
+
     def _sorted(self, wanted: set[str]) -> list[str]:
         ordered: list[str] = []
         placed: set[str] = set()

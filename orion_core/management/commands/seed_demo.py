@@ -51,10 +51,11 @@ class Command(BaseCommand):
                         service.enable(platform, module, source="seed")
                 platforms[code] = platform
             self._staff_user()
-            # Dependency order: a module's seed may build on what its requirements seeded
-            # (customers adds demo customers to tenancy's demo vendors).
+            # Core modules first (every other module may build on their vendors and customers,
+            # without requiring them), then by dependency order: a module's seed may build on
+            # what its requirements seeded (inventory stocks the catalog's variants).
             notes: list[str] = []
-            for code in service.registry.dependency_order():
+            for code in service.registry.tier_order():
                 config = apps.get_app_config(service.registry.get(code).app_label)
                 if isinstance(config, ModuleConfig):
                     notes.extend(config.seed_demo(platforms) or ())

@@ -1,0 +1,152 @@
+"""Demo catalogues for ``manage.py seed_demo``: a category tree and 490 to 560 products for each
+demo vendor, generated deterministically (the same names, prices and variants every time).
+
+Acme Shop sells things for the home, mostly simple products and some in two or three colours;
+Globex Store sells clothes, each in three sizes and two colours (six variants). Written with bulk
+inserts so ``make run`` stays quick; a vendor that already has products is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from modules.catalog.models import Product, Variant
+from modules.catalog.services import categories
+from modules.tenancy.models import Vendor
+from modules.tenancy.scoping import vendor_scope
+from orion_core import shared_cache
+
+PER_LEAF = 70
+HOME = {
+    "Kitchen": {
+        "Cookware": ("Pan", "Saucepan", "Wok", "Casserole", "Kettle"),
+        "Tableware": ("Plate", "Bowl", "Mug", "Cup", "Jug"),
+        "Coffee & tea": ("Teapot", "Coffee press", "Grinder", "Tea caddy", "Dripper"),
+    },
+    "Living": {
+        "Lighting": ("Lamp", "Pendant", "Candle holder", "Lantern", "Floor lamp"),
+        "Textiles": ("Cushion", "Throw", "Rug", "Curtain", "Blanket"),
+        "Decor": ("Vase", "Frame", "Mirror", "Clock", "Bookend"),
+    },
+    "Outdoor": {
+        "Garden": ("Planter", "Watering can", "Trowel", "Bird feeder", "Hose reel"),
+        "Picnic": ("Basket", "Cooler", "Flask", "Tumbler", "Blanket bag"),
+    },
+}
+APPAREL = {
+    "Women": {
+        "Tops": ("Blouse", "Tee", "Tank top", "Shirt", "Tunic"),
+        "Dresses": ("Wrap dress", "Shift dress", "Maxi dress", "Shirt dress", "Slip dress"),
+        "Knitwear": ("Cardigan", "Jumper", "Turtleneck", "Vest", "Poncho"),
+    },
+    "Men": {
+        "Shirts": ("Oxford shirt", "Flannel shirt", "Linen shirt", "Polo", "Henley"),
+        "Trousers": ("Chinos", "Jeans", "Cords", "Joggers", "Shorts"),
+    },
+    "Accessories": {
+        "Bags": ("Tote", "Backpack", "Satchel", "Crossbody bag", "Weekender"),
+        "Scarves & hats": ("Scarf", "Beanie", "Cap", "Bucket hat", "Snood"),
+    },
+}
+ADJECTIVES = (
+    "Classic", "Nordic", "Rustic", "Urban", "Coastal", "Alpine", "Linen", "Stoneware",
+    "Everyday", "Heritage", "Studio", "Harbour", "Meadow", "Canyon", "Orchard", "Summit",
+)  # fmt: skip
+COLOURS = ("Black", "White", "Navy", "Olive", "Sand", "Rust", "Sage", "Slate")
+SIZES = ("S", "M", "L")
+DEMO_CATALOGS = {"acme-shop": (HOME, "home"), "globex-store": (APPAREL, "apparel")}
+
+
+def seed_demo_catalog(vendor: Vendor) -> int:
+    """The demo catalogue of ``vendor`` if it has none yet; returns how many products it got."""
+    if vendor.code not in DEMO_CATALOGS:
+        return 0
+    tree, kind = DEMO_CATALOGS[vendor.code]
+    with vendor_scope(vendor):
+        if Product.objects.exists():
+            return 0
+    with transaction.atomic():
+        leaves = _categories(vendor, tree)
+        return _products(vendor, leaves, apparel=kind == "apparel")
+
+
+def _categories(vendor: Vendor, tree: dict) -> list[tuple[object, tuple[str, ...]]]:
+    leaves = []
+    for top, children in tree.items():
+        parent = categories.add_category(vendor, top)
+        for name, nouns in children.items():
+            leaves.append((categories.add_category(vendor, name, parent=parent), nouns))
+    return leaves
+
+
+def _number(*parts: object) -> int:
+    """A stable pseudo-random number from the parts (no random module: the same every run)."""
+    digest = hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+    return int(digest[:8], 16)
+
+
+def _products(vendor: Vendor, leaves: list, *, apparel: bool) -> int:
+    products, variants = [], []
+    sku_prefix = "GX" if apparel else "AC"
+    for leaf_index, (category, nouns) in enumerate(leaves):
+        names = itertools.islice(itertools.product(ADJECTIVES, nouns), PER_LEAF)
+        for index, (adjective, noun) in enumerate(names):
+            title = f"{adjective} {noun.lower()}"
+            number = _number(vendor.code, leaf_index, index)
+            price = Decimal(9 + number % 120) + Decimal("0.90")
+            on_sale = number % 7 == 0
+            colours = [COLOURS[number % 8], COLOURS[(number // 8) % 8]]
+            if colours[0] == colours[1]:
+                colours[1] = COLOURS[(number + 1) % 8]
+            options = (
+                [{"name": "Size", "values": list(SIZES)}, {"name": "Colour", "values": colours}]
+                if apparel
+                else ([{"name": "Colour", "values": colours}] if number % 4 == 0 else [])
+            )
+            sku = f"{sku_prefix}-{leaf_index:02d}{index:03d}"
+            product = Product(
+                vendor=vendor,
+                title=title,
+                slug=slugify(f"{title}-{sku}"),
+                sku=sku,
+                description=(
+                    f"**{title}** from our {category.name.lower()} range.\n\n"
+                    f"- Made to last\n- Easy to care for\n- Ships in 2 days"
+                ),
+                price=price,
+                compare_at_price=(price + Decimal(10)) if on_sale else None,
+                currency="EUR",
+                category=category,
+                options=options,
+                status=Product.Status.ACTIVE,
+                is_featured=index < 2 and leaf_index < 4,
+            )
+            products.append(product)
+            combos = itertools.product(*(o["values"] for o in options)) if options else [()]
+            for position, combo in enumerate(combos):
+                values = {o["name"]: value for o, value in zip(options, combo, strict=True)}
+                variant_sku = f"{sku}-{'-'.join(combo)}".upper() if combo else sku
+                variants.append((product, position, values, variant_sku))
+    with vendor_scope(vendor):
+        Product.objects.bulk_create(products, batch_size=500)
+        Variant.objects.bulk_create(
+            [
+                Variant(
+                    vendor=vendor,
+                    product=product,
+                    sku=sku,
+                    values=values,
+                    position=position,
+                    is_default=not values,
+                )
+                for product, position, values, sku in variants
+            ],
+            batch_size=1000,
+        )
+    shared_cache.bump_on_commit(categories.catalog_scope(vendor.pk))
+    return len(products)
