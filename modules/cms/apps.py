@@ -1,7 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    Tier,
+)
 
 
 class CmsConfigSchema(serializers.Serializer):
@@ -44,6 +51,56 @@ class CmsConfig(ModuleConfig):
             roles=("manager", "staff"),
         ),
     )
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="content",
+                label=_("Content"),
+                order=200,
+                items=(
+                    MenuItemDefinition(
+                        id="pages",
+                        label=_("Pages"),
+                        url_name="vendor-pages",
+                        icon="file",
+                        order=10,
+                        permission="cms.view",
+                    ),
+                    MenuItemDefinition(
+                        id="media",
+                        label=_("Media library"),
+                        url_name="vendor-media",
+                        icon="image",
+                        order=20,
+                        permission="cms.view",
+                    ),
+                    MenuItemDefinition(
+                        id="theme",
+                        label=_("Theme"),
+                        url_name="vendor-theme",
+                        icon="palette",
+                        order=30,
+                        permission="cms.edit",
+                    ),
+                ),
+            ),
+        ),
+        FrontendType.ADMIN: (
+            MenuSectionDefinition(
+                id="content",
+                label=_("Content"),
+                order=300,
+                items=(
+                    MenuItemDefinition(
+                        id="staff-media",
+                        label=_("Media library"),
+                        url_name="staff-media",
+                        icon="image",
+                    ),
+                ),
+            ),
+        ),
+    }
 
     def ready(self) -> None:
         # What is cached (pages, storefront chrome, themes) and the receivers that make it stale.

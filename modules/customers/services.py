@@ -6,8 +6,6 @@ the storefront, vendor portal and API views do.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -203,37 +201,6 @@ def customer_list(
     if segment is not None:
         qs = qs.filter(pk__in=segment.members().values("pk"))
     return qs.prefetch_related("tags").order_by("-date_joined", "-pk")
-
-
-# --- storefront theme ----------------------------------------------------------------------
-
-THEME_DEFAULTS = {
-    "primary": "#0b5fff",
-    "accent": "#ff7a00",
-    "background": "#ffffff",
-    "text": "#1d1d1f",
-}
-_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
-
-
-def theme_css(vendor: Vendor) -> str:
-    """The shop's stylesheet: its theme colours as CSS custom properties on ``body.storefront``
-    (served by ``ThemeStylesheetView``). Only well-formed hex colours pass; anything else in
-    ``vendor.theme`` falls back to the default, so no vendor input can add CSS of its own."""
-    theme = vendor.theme if isinstance(vendor.theme, dict) else {}
-    colours = {
-        key: value if isinstance(value, str) and _COLOUR.match(value) else default
-        for key, default in THEME_DEFAULTS.items()
-        for value in [theme.get(key)]
-    }
-    rules = "".join(f"  --shop-{key}: {value};\n" for key, value in colours.items())
-    return f"body.storefront {{\n{rules}}}\n"
-
-
-def theme_version(css: str) -> str:
-    """A short digest of the stylesheet for its URL: a new theme is a new URL, so browsers may
-    keep each version for as long as they like."""
-    return hashlib.sha256(css.encode()).hexdigest()[:12]
 
 
 # --- demo data ---------------------------------------------------------------------------------

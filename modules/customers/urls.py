@@ -8,7 +8,6 @@ from modules.customers.views import storefront, vendor
 
 storefront_urlpatterns = [
     path("", storefront.HomeView.as_view(), name="home"),
-    path("theme.css", storefront.ThemeStylesheetView.as_view(), name="theme"),
     path("account/", storefront.AccountView.as_view(), name="account"),
     path("account/signup/", storefront.SignupView.as_view(), name="signup"),
     path("account/login/", storefront.LoginView.as_view(), name="login"),

@@ -205,7 +205,7 @@ def test_storefront_routes_admit_anybody_for_an_open_vendor(world, module):
 def test_the_walk_finds_the_guarded_routes_of_the_modules():
     names = {view.name for views in PORTAL.values() for view in views}
     assert {"tenancy:dashboard", "tenancy:api-members", "customers:vendor-list"} <= names
-    assert {"customers:home", "customers:theme"} <= {
+    assert {"customers:home", "cms:theme"} <= {
         view.name for views in STOREFRONT.values() for view in views
     }
     api = [view for views in PORTAL.values() for view in views if view.guard.api]

@@ -231,6 +231,15 @@ def theme_css(theme: Theme, selector: str = SELECTOR) -> str:
     return f"{selector} {{\n{rules}}}\n"
 
 
+def preset_swatches_css() -> str:
+    """Colour swatches of every preset (``.preset-<code> .swatch-<colour>``), for the editor."""
+    return "".join(
+        f".preset-{preset.code} .swatch-{key} {{ background: {colour}; }}\n"
+        for preset in PRESETS.values()
+        for key, colour in preset.colours().items()
+    )
+
+
 def theme_version(css: str) -> str:
     """A short digest of the stylesheet for its URL: a new theme is a new URL, so browsers may
     keep each version for as long as they like."""

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from modules.cms import services
 from modules.cms.models import Page
+from modules.cms.services.storefront import platform_shops
 from orion_core.models import Platform
 
 
@@ -20,14 +21,19 @@ def _platform(request: HttpRequest) -> Platform:
 
 
 class HomeView(TemplateView):
-    """The published ``home`` page, or a welcome that invites vendors to sign up."""
+    """The landing page: the platform presented by its published ``home`` page (else a
+    welcome), and the shops open on it. Warm: no SQL (pages and shops come from the cache)."""
 
     template_name = "cms/platform/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        page = services.published_page(_platform(self.request), Page.HOME)
-        context.update(page=page, body=page.html if page else "")
+        platform = _platform(self.request)
+        page = services.published_page(platform, Page.HOME)
+        shops, shop_count = platform_shops(platform)
+        context.update(
+            page=page, body=page.html if page else "", shops=shops, shop_count=shop_count
+        )
         return context
 
 

@@ -1,5 +1,5 @@
-"""Storefront pages: home, customer sign-up, login, account, addresses, password reset, and
-the shop's theme stylesheet."""
+"""Storefront pages: home, customer sign-up, login, account, addresses, password reset. (The
+shop's theme stylesheet is the cms module's: ``cms:theme``.)"""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.http import urlsafe_base64_encode as b64
@@ -34,17 +33,13 @@ def shop_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
 
 
 class ShopMixin:
-    """Every storefront page: the vendor, its theme and the logged-in customer in context (the
-    tenant guard has admitted the request and set ``request.vendor``)."""
+    """Every storefront page: the vendor and the logged-in customer in context (the tenant
+    guard has admitted the request and set ``request.vendor``). The layout takes the shop's
+    theme from ``module_context.cms``."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        version = services.theme_version(services.theme_css(self.request.vendor))
-        context.update(
-            vendor=self.request.vendor,
-            shop_theme_url=f"{shop_url(self.request, 'theme')}?v={version}",
-            customer=auth.current_customer(self.request),
-        )
+        context.update(vendor=self.request.vendor, customer=auth.current_customer(self.request))
         return context
 
 
@@ -297,28 +292,3 @@ class PasswordResetConfirmView(ShopMixin, FormView):
 
 class PasswordResetCompleteView(ShopMixin, TemplateView):
     template_name = "customers/storefront/password_reset_complete.html"
-
-
-# --- theme -------------------------------------------------------------------------------------
-
-
-class ThemeStylesheetView(View):
-    """``theme.css``: the shop's theme colours, linked from every storefront page.
-
-    Why a stylesheet and not a ``<style>`` block with a CSP nonce: the policy stays the same
-    strict ``style-src 'self'`` on every page (no nonce to thread through templates, no page
-    that breaks when one forgets it), and the file is cached by browsers across pages. Its URL
-    carries a digest of the content (``?v=``), so a page always links the current theme and a
-    matching request may be cached for a year; any other ``v`` gets a short cache only.
-    """
-
-    http_method_names = ["get", "head", "options"]
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        css = services.theme_css(request.vendor)
-        response = HttpResponse(css, content_type="text/css; charset=utf-8")
-        if request.GET.get("v") == services.theme_version(css):
-            patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
-        else:
-            patch_cache_control(response, public=True, max_age=300)
-        return response

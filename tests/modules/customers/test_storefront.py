@@ -1,6 +1,7 @@
-"""The storefront: home, theme, sign-up, per-shop sessions, account, addresses, reset.
+"""The storefront: home, sign-up, per-shop sessions, account, addresses, reset.
 
-Login throttling (django-axes) is tested in tests/security/test_login_throttling.py."""
+Login throttling (django-axes) is tested in tests/security/test_login_throttling.py; the shop's
+theme stylesheet (cms) in tests/modules/cms/test_theme.py."""
 
 from __future__ import annotations
 
@@ -46,48 +47,14 @@ def login(client, code, email, password=CUSTOMER_PASSWORD):
     return client.post(f"/shop/{code}/account/login/", {"email": email, "password": password})
 
 
-def theme_of(client, code):
-    """The shop's theme stylesheet, as its home page links it."""
-    body = client.get(f"/shop/{code}/").content.decode()
-    url = re.search(rf'<link rel="stylesheet" href="(/shop/{code}/theme\.css\?v=\w+)">', body)
-    assert url, "the page links no theme stylesheet"
-    return client.get(url.group(1))
-
-
-def test_home_shows_the_shop_and_its_theme(client, shop):
+def test_home_shows_the_shop_in_its_theme(client, shop):
     response = client.get("/shop/shop-a/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "Welcome to Shop A" in body
     assert "/shop/shop-a/account/login/" in body
     assert "<script" not in body and "style=" not in body
-    theme = theme_of(client, "shop-a")
-    assert theme.status_code == 200 and theme["Content-Type"] == "text/css; charset=utf-8"
-    assert "--shop-primary: #112233;" in theme.content.decode()
-    assert "immutable" in theme["Cache-Control"]
-
-
-def test_theme_values_that_are_not_colours_are_ignored(client, shop):
-    shop.theme = {"primary": "red; background: url(//evil)", "accent": "#abc"}
-    shop.save()
-    css = theme_of(client, "shop-a").content.decode()
-    assert "evil" not in css
-    assert "--shop-primary: #0b5fff;" in css and "--shop-accent: #abc;" in css
-
-
-def test_a_new_theme_gets_a_new_stylesheet_url(client, shop, django_capture_on_commit_callbacks):
-    before = client.get("/shop/shop-a/").content.decode()
-    shop.theme = {"primary": "#445566"}
-    with django_capture_on_commit_callbacks(execute=True):  # the cached vendor goes stale
-        shop.save()
-    after = client.get("/shop/shop-a/").content.decode()
-    link = re.compile(r"theme\.css\?v=(\w+)")
-    assert link.search(before).group(1) != link.search(after).group(1)
-    assert "--shop-primary: #445566;" in theme_of(client, "shop-a").content.decode()
-    # An outdated version still gets the current theme, but only for a short while.
-    stale = client.get(f"/shop/shop-a/theme.css?v={link.search(before).group(1)}")
-    assert "--shop-primary: #445566;" in stale.content.decode()
-    assert "immutable" not in stale["Cache-Control"]
+    assert re.search(r'<link rel="stylesheet" href="/shop/shop-a/theme\.css\?v=\w+">', body)
 
 
 def test_inactive_or_foreign_shops_are_404(client, shop, other_platform):
