@@ -39,6 +39,7 @@ class VendorPageForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["slug"].label = _("Address")
         self.fields["slug"].help_text = _(
             "The page's address: /pages/<slug>/. Letters, digits and hyphens; made from the "
             "title when left empty."
@@ -69,7 +70,7 @@ class VendorPageForm(forms.ModelForm):
 class MediaUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Image"),
-        help_text=_("JPEG, PNG, WebP or GIF. Its name and type are not trusted: it is checked."),
+        help_text=_("JPEG, PNG, WebP or GIF."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
@@ -106,7 +107,6 @@ def _colour_field(label: Any) -> forms.CharField:
         label=label,
         max_length=9,
         widget=forms.ColorInput(attrs={"class": "colour-input"}),
-        help_text=_("A hex colour such as #0b5fff."),
     )
 
 

@@ -74,7 +74,7 @@ context_provider = ContentContextProvider()
 def _vendor_links(vendor_code: str) -> dict[str, str]:
     return {
         name: reverse(f"cms:vendor-{name}", kwargs={"vendor_code": vendor_code})
-        for name in ("pages", "media", "theme")
+        for name in ("pages", "media")
     }
 
 

@@ -1,6 +1,7 @@
 """The content module's URLs. ``CmsConfig.url_prefixes`` mounts them at:
 
-- platform: the platform's site root: ``/`` (landing page) and ``/pages/<slug>/``;
+- platform: the platform's site root: ``/`` (landing page), ``/pages/<slug>/`` and
+  ``/theme-presets.css`` (the preset colours of the landing page's shop cards);
 - storefront: the shop's root: ``/shop/<code>/pages/<slug>/`` and ``/shop/<code>/theme.css``;
 - vendor (default): ``/vendor/<code>/cms/…``: pages, media library, theme editor;
 - admin (default): ``/dashboard/cms/media/…``: the staff media library.
@@ -13,6 +14,7 @@ from modules.cms.views import platform, staff, storefront, vendor
 platform_urlpatterns = [
     path("", platform.HomeView.as_view(), name="home"),
     path("pages/<slug:slug>/", platform.PageView.as_view(), name="page"),
+    path("theme-presets.css", platform.PresetsStylesheetView.as_view(), name="presets-css"),
 ]
 
 storefront_urlpatterns = [

@@ -16,6 +16,7 @@ Fonts are system font stacks only: nothing is fetched from another site.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, replace
@@ -238,6 +239,25 @@ def preset_swatches_css() -> str:
         for preset in PRESETS.values()
         for key, colour in preset.colours().items()
     )
+
+
+@functools.cache
+def presets_css() -> str:
+    """Every preset's colours as custom properties of ``.preset-<code>`` (``--preset-primary``,
+    ``--preset-on-primary``, ``--preset-accent``, ``--preset-background``, ``--preset-text``):
+    how the landing page colours each shop's card. Constant: cached for the process."""
+    rules = []
+    for preset in PRESETS.values():
+        values = {
+            "primary": preset.primary,
+            "on-primary": readable_on(preset.primary),
+            "accent": preset.accent,
+            "background": preset.background,
+            "text": preset.text,
+        }
+        body = "".join(f"  --preset-{name}: {value};\n" for name, value in values.items())
+        rules.append(f".preset-{preset.code} {{\n{body}}}\n")
+    return "".join(rules) + preset_swatches_css()
 
 
 def theme_version(css: str) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views import View
 from django.views.generic import TemplateView
 
 from modules.cms import services
 from modules.cms.models import Page
+from modules.cms.services import theme as theme_service
 from modules.cms.services.storefront import platform_shops
 from orion_core.models import Platform
 
@@ -32,7 +35,12 @@ class HomeView(TemplateView):
         page = services.published_page(platform, Page.HOME)
         shops, shop_count = platform_shops(platform)
         context.update(
-            page=page, body=page.html if page else "", shops=shops, shop_count=shop_count
+            page=page,
+            body=page.html if page else "",
+            shops=shops,
+            shop_count=shop_count,
+            more_shops=max(0, shop_count - len(shops)),
+            presets_version=theme_service.theme_version(theme_service.presets_css()),
         )
         return context
 
@@ -47,3 +55,19 @@ class PageView(TemplateView):
             raise Http404("No such page.")
         context.update(page=page, body=page.html)
         return context
+
+
+class PresetsStylesheetView(View):
+    """``theme-presets.css``: the colours of every theme preset, which the landing page's shop
+    cards use. The same for every platform; versioned by its content (``?v=``)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        css = theme_service.presets_css()
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+        if request.GET.get("v") == theme_service.theme_version(css):
+            patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, public=True, max_age=300)
+        return response
