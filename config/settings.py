@@ -317,9 +317,9 @@ AXES_RESET_ON_SUCCESS = True
 ORION_TRUSTED_PROXY_COUNT = env.int("ORION_TRUSTED_PROXY_COUNT", default=0)
 if ORION_TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("ORION_TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_IPWARE_PROXY_ORDER = "left-most"  # proxies append to the right of the header
 if ORION_TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_ORDER = "left-most"
     # python-ipware counts the proxies listed in the header after the client; the last proxy is
     # REMOTE_ADDR, not in the header.
     AXES_IPWARE_PROXY_COUNT = ORION_TRUSTED_PROXY_COUNT - 1

@@ -59,10 +59,15 @@ class StaffMediaMixin(DashboardMixin):
             **kwargs,
         )
 
+    def max_upload(self) -> int:
+        """The managed platform's upload limit (read once per request)."""
+        if not hasattr(self, "_max_upload"):
+            platform = getattr(self, "platform", None)
+            self._max_upload = media_service.max_upload_bytes(platform)
+        return self._max_upload
+
     def upload_form(self, *args: Any) -> forms.MediaUploadForm:
-        return forms.MediaUploadForm(
-            *args, max_bytes=media_service.max_upload_bytes(getattr(self, "platform", None))
-        )
+        return forms.MediaUploadForm(*args, max_bytes=self.max_upload())
 
 
 class StaffMediaListView(StaffMediaMixin, TemplateView):
@@ -79,6 +84,7 @@ class StaffMediaListView(StaffMediaMixin, TemplateView):
             is_paginated=page.has_other_pages(),
             total_count=totals["count"],
             total_size=totals["size"] or 0,
+            max_upload=self.max_upload(),
             **kwargs,
         )
 

@@ -131,14 +131,18 @@ class MediaListView(PortalMixin, ListView):
         return super().get_context_data(
             total_count=totals["count"],
             total_size=totals["size"] or 0,
-            max_upload=media_service.max_upload_bytes(self.request.platform),
+            max_upload=self.max_upload(),
             **kwargs,
         )
 
+    def max_upload(self) -> int:
+        """The platform's upload limit (read once per request)."""
+        if not hasattr(self, "_max_upload"):
+            self._max_upload = media_service.max_upload_bytes(self.request.platform)
+        return self._max_upload
+
     def upload_form(self, *args: Any) -> forms.MediaUploadForm:
-        return forms.MediaUploadForm(
-            *args, max_bytes=media_service.max_upload_bytes(self.request.platform)
-        )
+        return forms.MediaUploadForm(*args, max_bytes=self.max_upload())
 
 
 class MediaUploadView(MediaListView):
