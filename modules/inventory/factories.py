@@ -1,0 +1,87 @@
+"""factory-boy factories of inventory's models (tests, the isolation walk).
+
+Rows are created outside any vendor scope. They write rows directly, not through the services:
+a ``StockLevelFactory`` level has no movements behind it (``manage.py inventory check`` would
+call that drift), which is what the isolation walk and tests of the check want. Tests of stock
+itself go through ``modules.inventory.services``.
+"""
+
+from __future__ import annotations
+
+import factory
+
+from modules.catalog.factories import ProductFactory, VariantFactory
+from modules.inventory.models import (
+    LowStockThreshold,
+    Reservation,
+    ReservationLine,
+    StockLevel,
+    StockLocation,
+    StockMovement,
+)
+from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
+
+
+class StockLocationFactory(ScopeFreeFactory):
+    class Meta:
+        model = StockLocation
+
+    vendor = factory.SubFactory(VendorFactory)
+    name = factory.Sequence(lambda n: f"Warehouse {n}")
+    code = factory.Sequence(lambda n: f"warehouse-{n}")
+
+
+class StockLevelFactory(ScopeFreeFactory):
+    class Meta:
+        model = StockLevel
+
+    vendor = factory.SubFactory(VendorFactory)
+    variant = factory.SubFactory(VariantFactory, product__vendor=factory.SelfAttribute("...vendor"))
+    location = factory.SubFactory(StockLocationFactory, vendor=factory.SelfAttribute("..vendor"))
+    on_hand = 10
+    reserved = 0
+
+
+class ReservationFactory(ScopeFreeFactory):
+    class Meta:
+        model = Reservation
+
+    vendor = factory.SubFactory(VendorFactory)
+    reference = factory.Sequence(lambda n: f"checkout-{n}")
+
+
+class ReservationLineFactory(ScopeFreeFactory):
+    class Meta:
+        model = ReservationLine
+
+    reservation = factory.SubFactory(ReservationFactory)
+    vendor = factory.SelfAttribute("reservation.vendor")
+    variant = factory.SubFactory(VariantFactory, product__vendor=factory.SelfAttribute("...vendor"))
+    location = None
+    quantity = 1
+
+
+class StockMovementFactory(ScopeFreeFactory):
+    class Meta:
+        model = StockMovement
+
+    vendor = factory.SubFactory(VendorFactory)
+    kind = StockMovement.Kind.RECEIVE
+    variant = factory.SubFactory(VariantFactory, product__vendor=factory.SelfAttribute("...vendor"))
+    sku = factory.LazyAttribute(lambda m: m.variant.sku if m.variant else "SKU")
+    location = factory.SubFactory(StockLocationFactory, vendor=factory.SelfAttribute("..vendor"))
+    on_hand_delta = 5
+    reserved_delta = 0
+    on_hand_after = 5
+    reserved_after = 0
+    note = "Delivery"
+    reference = factory.Sequence(lambda n: f"DN-{n:05d}")
+
+
+class LowStockThresholdFactory(ScopeFreeFactory):
+    class Meta:
+        model = LowStockThreshold
+
+    vendor = factory.SubFactory(VendorFactory)
+    product = factory.SubFactory(ProductFactory, vendor=factory.SelfAttribute("..vendor"))
+    threshold = 3

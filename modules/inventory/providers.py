@@ -1,0 +1,156 @@
+"""What inventory offers the rest of Orion: the stock contract, dashboard figures and a widget.
+
+``stock_provider`` answers ``orion_core.contracts.stock`` for platforms with inventory on
+(callers use ``provider_for(STOCK, enabled_modules)`` and never import this module). How it
+answers, beyond what the contract says:
+
+- **Untracked variants.** A variant of the vendor's with no stock level at any location is
+  *untracked*: ``availability`` answers ``tracked=False, available=None`` (sell any quantity),
+  exactly as the fallback does when inventory is off, and a reservation records its line but
+  holds nothing. A variant becomes tracked with its first stock level (received, adjusted,
+  counted or set through ``set_level``, at 0 too), and stays tracked.
+- **Tracked variants** answer what can be sold over all locations: ``on_hand - reserved``.
+- **Not the vendor's.** An id that is not one of this vendor's variants is tracked with nothing
+  available: it cannot be sold or reserved here (``OutOfStock`` names it with 0 available).
+- ``reserve`` holds at the default location first, then the others; the same reference twice
+  returns the first reservation as stored (even if since released or expired).
+- ``commit`` of an unknown reference does nothing (a checkout reserved while inventory was off
+  holds nothing to ship); of a released or expired one raises ``ReservationExpired``.
+- ``release`` of an unknown, released, expired or committed reservation does nothing.
+- ``set_level`` sets the on-hand quantity at the vendor's default location and returns True;
+  False when the variant is not the vendor's. A quantity below what is reserved there, or
+  negative, is refused with ``django.core.exceptions.ValidationError`` and changes nothing.
+- Every call joins the caller's transaction (a savepoint inside it).
+
+Dashboards: ``metrics_provider`` gives the staff dashboard a platform's figures over the vendors
+selling on it; ``widgets_provider`` gives the vendor dashboard (a vendor in the tenant context)
+that vendor's figures, and the staff dashboard the platform's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from modules.inventory import services
+from modules.tenancy.context import current
+from modules.tenancy.models import VendorPlatform
+from orion_core.contracts.stock import Availability, Reservation, StockLine
+from orion_core.providers import Metric, Widget
+
+
+class InventoryStock:
+    """The stock contract, kept by inventory (see the module docstring for its answers)."""
+
+    def availability(self, vendor_id: int, variant_ids: Iterable[int]) -> dict[int, Availability]:
+        return {
+            pk: Availability(pk, tracked=stock.tracked, available=stock.available)
+            for pk, stock in services.stock_of(vendor_id, variant_ids).items()
+        }
+
+    def reserve(
+        self,
+        vendor_id: int,
+        reference: str,
+        lines: Sequence[StockLine],
+        *,
+        expires_at: datetime.datetime | None,
+    ) -> Reservation:
+        stored = services.reserve(vendor_id, reference, lines, expires_at=expires_at)
+        return Reservation(
+            reference=stored.reference,
+            lines=tuple(StockLine(pk, qty) for pk, qty in services.reservation_lines(stored)),
+            expires_at=stored.expires_at,
+        )
+
+    def commit(self, vendor_id: int, reference: str) -> None:
+        services.commit(vendor_id, reference)
+
+    def release(self, vendor_id: int, reference: str) -> None:
+        services.release(vendor_id, reference)
+
+    def set_level(self, vendor_id: int, variant_id: int, quantity: int, *, reason: str) -> bool:
+        from django.core.exceptions import ValidationError
+
+        try:
+            services.set_level(vendor_id, variant_id, quantity, note=str(reason)[:200])
+        except ValidationError as exc:
+            if "variant" in getattr(exc, "error_dict", {}):
+                return False
+            raise
+        return True
+
+
+stock_provider = InventoryStock()
+
+
+def _platform_vendor_ids(platform: Any) -> list[int]:
+    with scopes_disabled():
+        return list(
+            VendorPlatform.objects.filter(platform=platform)
+            .values_list("vendor_id", flat=True)
+            .distinct()
+        )
+
+
+class InventoryMetrics:
+    """Staff dashboard: low-stock variants and units on hand over the platform's vendors."""
+
+    def get_metrics(self, platform: Any) -> list[Metric]:
+        figures = services.summary(
+            _platform_vendor_ids(platform), default=services.default_threshold(platform.pk)
+        )
+        return [
+            Metric("inventory.low_stock", _("Low-stock variants"), figures.low, module="inventory"),
+            Metric(
+                "inventory.out_of_stock",
+                _("Variants out of stock"),
+                figures.out,
+                module="inventory",
+            ),
+            Metric(
+                "inventory.on_hand",
+                _("Units on hand"),
+                figures.on_hand,
+                module="inventory",
+            ),
+        ]
+
+
+metrics_provider = InventoryMetrics()
+
+
+class InventoryWidgets:
+    """The stock widget: the vendor's figures on its dashboard (the vendor of the tenant
+    context; every role holds ``inventory.view``), the platform's on the staff dashboard."""
+
+    def get_widgets(self, platform: Any, user: Any) -> list[Widget]:
+        ctx = current()
+        if ctx.vendor_id:
+            figures = services.summary(
+                [ctx.vendor_id], default=services.default_threshold(platform.pk)
+            )
+            link = reverse("inventory:vendor-stock", kwargs={"vendor_code": ctx.vendor_code})
+        else:
+            figures = services.summary(
+                _platform_vendor_ids(platform), default=services.default_threshold(platform.pk)
+            )
+            link = ""
+        return [
+            Widget(
+                "inventory.stock",
+                _("Stock"),
+                "inventory/widgets/stock.html",
+                {"figures": figures, "link": link},
+                order=200,
+                module="inventory",
+            )
+        ]
+
+
+widgets_provider = InventoryWidgets()
