@@ -1,7 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    Tier,
+)
 
 
 class CatalogConfigSchema(serializers.Serializer):
@@ -25,5 +32,55 @@ class CatalogConfig(ModuleConfig):
         PermissionDefinition(
             "catalog.edit", _("Edit products and categories"), roles=("manager", "staff")
         ),
+        PermissionDefinition(
+            "catalog.export", _("Export the catalog as CSV"), roles=("manager", "staff")
+        ),
     )
+    # The shop's product pages sit at its root (/shop/<code>/products/, /c/<slug>/,
+    # /p/<slug>/, /search/) beside customers' home and account pages; the portal and the APIs
+    # keep their default places (/vendor/<code>/catalog/, /api/v1/…/<code>/catalog/).
+    url_prefixes = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        "storefront": "shop/<slug:vendor_code>/",
+    }
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="catalog",
+                label=_("Catalog"),
+                order=150,
+                items=(
+                    MenuItemDefinition(
+                        id="products",
+                        label=_("Products"),
+                        url_name="vendor-products",
+                        icon="box",
+                        order=10,
+                        permission="catalog.view",
+                    ),
+                    MenuItemDefinition(
+                        id="categories",
+                        label=_("Categories"),
+                        url_name="vendor-categories",
+                        icon="folder",
+                        order=20,
+                        permission="catalog.view",
+                    ),
+                ),
+            ),
+        ),
+    }
     config_schema = CatalogConfigSchema
+
+    def seed_demo(self, platforms):
+        """A category tree and about 500 products for each demo vendor (see demo.py)."""
+        from django_scopes import scopes_disabled
+
+        from modules.catalog.demo import seed_demo_catalog
+        from modules.tenancy.models import Vendor
+
+        with scopes_disabled():
+            vendors = list(
+                Vendor.objects.filter(platforms__platform__in=list(platforms.values())).distinct()
+            )
+        created = sum(seed_demo_catalog(vendor) for vendor in vendors)
+        return [f"Catalog: {created} demo products created."] if created else []

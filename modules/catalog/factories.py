@@ -8,8 +8,16 @@ from typing import Any
 import factory
 
 from modules.catalog.models import Category, Product, Variant
+from modules.catalog.services.categories import catalog_scope
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
 from modules.tenancy.scoping import vendor_scope
+from orion_core import shared_cache
+
+
+def _changed(vendor_id: int) -> None:
+    """What the services do once their change commits: the vendor's cached catalog (tree,
+    featured products) is stale. Factories write outside the services, so they say it too."""
+    shared_cache.bump(catalog_scope(vendor_id))
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -28,8 +36,11 @@ class CategoryFactory(factory.django.DjangoModelFactory):
         parent = kwargs.pop("parent", None)
         with vendor_scope(kwargs["vendor"]):
             if parent is not None:
-                return model_class.objects.add_child(parent, create_kwargs=kwargs)
-            return model_class.objects.add_root(create_kwargs=kwargs)
+                category = model_class.objects.add_child(parent, create_kwargs=kwargs)
+            else:
+                category = model_class.objects.add_root(create_kwargs=kwargs)
+        _changed(category.vendor_id)
+        return category
 
 
 class ProductFactory(ScopeFreeFactory):
@@ -52,6 +63,8 @@ class ProductFactory(ScopeFreeFactory):
     def default_variant(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and not self.options:
             VariantFactory(vendor=self.vendor, product=self, sku=self.sku, is_default=True)
+        if create:
+            _changed(self.vendor_id)
 
 
 class VariantFactory(ScopeFreeFactory):
@@ -62,3 +75,9 @@ class VariantFactory(ScopeFreeFactory):
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"VAR-{n:05d}")
     values = factory.LazyFunction(dict)
+
+    @classmethod
+    def _create(cls, model_class: type[Variant], *args: Any, **kwargs: Any) -> Variant:
+        variant = super()._create(model_class, *args, **kwargs)
+        _changed(variant.vendor_id)
+        return variant

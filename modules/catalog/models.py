@@ -82,7 +82,10 @@ class Product(models.Model):
         ARCHIVED = "archived", _("archived")
 
     vendor = models.ForeignKey(
-        "tenancy.Vendor", on_delete=models.CASCADE, related_name="products", verbose_name=_("vendor")
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="products",
+        verbose_name=_("vendor"),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
@@ -152,7 +155,10 @@ class Variant(models.Model):
     """One sellable version of a product (its default one, or one combination of options)."""
 
     vendor = models.ForeignKey(
-        "tenancy.Vendor", on_delete=models.CASCADE, related_name="variants", verbose_name=_("vendor")
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="variants",
+        verbose_name=_("vendor"),
     )
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")

@@ -177,3 +177,19 @@ def find(tree: tuple[Node, ...], slug: str) -> tuple[Node, ...]:
 def descendant_ids(node: Node) -> list[int]:
     """The node's id and all its descendants' (a category page lists their products too)."""
     return [node.id, *(pk for child in node.children for pk in descendant_ids(child))]
+
+
+def trail_to(tree: tuple[Node, ...], category_id: int) -> tuple[Node, ...]:
+    """The path from the root to the node with ``category_id`` (a product's breadcrumbs)."""
+    for node in tree:
+        if node.id == category_id:
+            return (node,)
+        trail = trail_to(node.children, category_id)
+        if trail:
+            return (node, *trail)
+    return ()
+
+
+def flattened(tree: tuple[Node, ...]) -> list[Node]:
+    """Every node, depth first in tree order (choices of a form, rows of the portal's table)."""
+    return [n for node in tree for n in (node, *flattened(node.children))]

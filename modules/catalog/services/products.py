@@ -346,3 +346,20 @@ def set_category(vendor: Vendor, products: QuerySet[Product], category: Category
         count = products.update(category=category, updated_at=timezone.now())
         shared_cache.bump_on_commit(catalog_scope(vendor.pk))
     return count
+
+
+def delete_product(vendor: Vendor, product: Product) -> None:
+    """Delete ``product`` of ``vendor`` with its variants; refused (``CatalogError``) while a
+    variant has stock history or orders that keep it: archive such a product instead."""
+    if product.vendor_id != vendor.pk:
+        raise CatalogError.on("__all__", _("Choose one of your own products."))
+    with vendor_scope(vendor):
+        try:
+            with transaction.atomic():
+                product.delete()
+        except (ProtectedError, RestrictedError):
+            raise CatalogError.on(
+                "__all__",
+                _("This product has stock or orders; archive it instead."),
+            ) from None
+        shared_cache.bump_on_commit(catalog_scope(vendor.pk))

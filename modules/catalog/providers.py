@@ -1,0 +1,121 @@
+"""What the catalog adds to dashboards and pages (found by convention: ``<kind>_provider``).
+
+- ``metrics_provider``: products and active products of the platform's vendors (staff dashboard).
+- ``widgets_provider``: the most recently changed products — of the vendor on its portal
+  dashboard, of the whole platform on the staff dashboard.
+- ``context_provider``: on storefront pages, ``module_context.catalog`` for the shop's layout
+  and home: ``search_url``, ``products_url``, ``categories`` (the tree as
+  ``[{name, url, slug, children}]``), ``home_template`` and ``featured`` (the home's product
+  cards, loaded only if a template reads them). Cheap: the tree comes from the shared cache
+  (no SQL when warm) and nothing is asked on other frontends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from modules.catalog.models import Product
+from modules.catalog.services import categories, storefront
+from modules.tenancy.context import current as current_tenant
+from orion_core.modules.definition import FrontendType
+from orion_core.providers import Metric, Widget
+
+RECENT = 5
+
+
+def _platform_products(platform: Any) -> Any:
+    return Product.objects.with_scopes_disabled().filter(vendor__platforms__platform=platform)
+
+
+class CatalogMetrics:
+    def get_metrics(self, platform: Any) -> list[Metric]:
+        with scopes_disabled():
+            counts = _platform_products(platform).aggregate(
+                total=Count("pk", distinct=True),
+                active=Count("pk", filter=Q(status=Product.Status.ACTIVE), distinct=True),
+            )
+        return [
+            Metric("catalog.products", _("Products"), counts["total"] or 0, module="catalog"),
+            Metric(
+                "catalog.active_products",
+                _("Active products"),
+                counts["active"] or 0,
+                module="catalog",
+            ),
+        ]
+
+
+class CatalogWidgets:
+    def get_widgets(self, platform: Any, user: Any) -> list[Widget]:
+        vendor_id = current_tenant().vendor_id
+        with scopes_disabled():
+            if vendor_id is not None:  # the vendor's portal dashboard
+                found = Product.objects.with_scopes_disabled().filter(vendor_id=vendor_id)
+            else:  # the staff dashboard: the platform's vendors
+                found = _platform_products(platform).distinct()
+            recent = list(found.select_related("vendor").order_by("-updated_at", "-pk")[:RECENT])
+        rows = [
+            {
+                "title": p.title,
+                "sku": p.sku,
+                "status": capfirst(p.get_status_display()),
+                "status_code": p.status,
+                "updated_at": p.updated_at,
+                "vendor": p.vendor.name,
+                "url": reverse(
+                    "catalog:vendor-product-edit",
+                    kwargs={"vendor_code": p.vendor.code, "pk": p.pk},
+                ),
+            }
+            for p in recent
+        ]
+        return [
+            Widget(
+                key="catalog.recent_products",
+                title=str(_("Recently changed products")),
+                template="catalog/widgets/recent_products.html",
+                context={"rows": rows, "show_vendor": vendor_id is None},
+                order=50,
+                module="catalog",
+            )
+        ]
+
+
+class CatalogContext:
+    def get_context(self, request: Any) -> dict[str, Any]:
+        vendor = getattr(request, "vendor", None)
+        if getattr(request, "frontend", None) != FrontendType.STOREFRONT or vendor is None:
+            return {}
+        code = vendor.code
+        tree = categories.category_tree(vendor)
+
+        def entry(node: categories.Node) -> dict[str, Any]:
+            return {
+                "name": node.name,
+                "slug": node.slug,
+                "url": reverse("catalog:category", kwargs={"vendor_code": code, "slug": node.slug}),
+                "children": [entry(child) for child in node.children],
+            }
+
+        modules = getattr(request, "modules", ())
+        return {
+            "search_url": reverse("catalog:search", kwargs={"vendor_code": code}),
+            "products_url": reverse("catalog:products", kwargs={"vendor_code": code}),
+            "categories": [entry(node) for node in tree],
+            "home_template": "catalog/storefront/home_featured.html",
+            "featured": SimpleLazyObject(
+                lambda: storefront.featured_cards(vendor, storefront.stock_for(modules))
+            ),
+        }
+
+
+metrics_provider = CatalogMetrics()
+widgets_provider = CatalogWidgets()
+context_provider = CatalogContext()
