@@ -104,7 +104,7 @@ class InventoryConfig(ModuleConfig):
         ScheduledTask(
             name="release-expired",
             task="inventory.release_expired_reservations",
-            schedule=60,
+            schedule="* * * * *",  # every minute
             description="Release the reservations whose expiry has passed (all vendors).",
         ),
     )
