@@ -20,6 +20,7 @@ from orion_core.models import Platform, PlatformDomain, PlatformMenuConfig, Plat
 from orion_core.modules.registry import get_registry
 
 GENERATION_KEY = shared_cache.GENERATION_KEY
+CONFIG_SCOPE = "module-config"  # config changes bump only this scope (see ``module_config``)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,23 @@ def all_platforms() -> list[Platform]:
         lambda: [_platform_values(p) for p in Platform.objects.order_by("code")],
     )
     return [_platform(values) for values in frozen]
+
+
+def module_config(platform: Platform | int, code: str) -> dict[str, Any]:
+    """A module's effective config on ``platform`` (defaults under stored values, secrets
+    masked): no SQL when warm. For settings read on every page or widget (a low-stock
+    threshold). A config change bumps ``CONFIG_SCOPE`` on commit, which leaves the platform
+    states cached; whatever invalidates the states invalidates this too. Code that needs secrets
+    reads them through ``ModuleService.get_config(..., reveal_secrets=True)``, never from here,
+    so they are never written to the cache."""
+    from orion_core.services import ModuleService
+
+    platform_id = platform if isinstance(platform, int) else platform.pk
+    return shared_cache.get_or_load(
+        f"orion:modules:config:{platform_id}:{code}",
+        lambda: ModuleService().get_config(platform_id, code),
+        scope=CONFIG_SCOPE,
+    )
 
 
 def invalidate() -> None:

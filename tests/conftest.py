@@ -36,6 +36,9 @@ def pytest_configure(config) -> None:
     # Hashing a password takes about half a second with the production hasher, and the suite
     # creates thousands of users; what the tests check does not depend on the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sessions as in production (read from the shared cache, ``cached_db``) with or without
+    # Redis, so a query budget counts the same on a laptop as in CI.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
         location = tempfile.mkdtemp(prefix=f"orion-test-cache-{worker or 'main'}-")
         settings.CACHES["default"]["LOCATION"] = location

@@ -24,7 +24,7 @@ answers, beyond what the contract says:
 
 Dashboards: ``metrics_provider`` gives the staff dashboard a platform's figures over the vendors
 selling on it; ``widgets_provider`` gives the vendor dashboard (a vendor in the tenant context)
-that vendor's figures, and the staff dashboard the platform's.
+that vendor's figures.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -89,13 +90,10 @@ class InventoryStock:
 stock_provider = InventoryStock()
 
 
-def _platform_vendor_ids(platform: Any) -> list[int]:
+def _platform_vendor_ids(platform: Any) -> QuerySet:
+    """The ids of the vendors selling on ``platform``, as a subquery of the summary's query."""
     with scopes_disabled():
-        return list(
-            VendorPlatform.objects.filter(platform=platform)
-            .values_list("vendor_id", flat=True)
-            .distinct()
-        )
+        return VendorPlatform.objects.filter(platform=platform).values("vendor_id")
 
 
 class InventoryMetrics:
@@ -126,21 +124,16 @@ metrics_provider = InventoryMetrics()
 
 
 class InventoryWidgets:
-    """The stock widget: the vendor's figures on its dashboard (the vendor of the tenant
-    context; every role holds ``inventory.view``), the platform's on the staff dashboard."""
+    """The stock widget on a vendor's dashboard (the vendor of the tenant context; every role
+    holds ``inventory.view``). The staff dashboard has none: its metrics show the platform's
+    figures already."""
 
     def get_widgets(self, platform: Any, user: Any) -> list[Widget]:
         ctx = current()
-        if ctx.vendor_id:
-            figures = services.summary(
-                [ctx.vendor_id], default=services.default_threshold(platform.pk)
-            )
-            link = reverse("inventory:vendor-stock", kwargs={"vendor_code": ctx.vendor_code})
-        else:
-            figures = services.summary(
-                _platform_vendor_ids(platform), default=services.default_threshold(platform.pk)
-            )
-            link = ""
+        if not ctx.vendor_id:
+            return []
+        figures = services.summary([ctx.vendor_id], default=services.default_threshold(platform.pk))
+        link = reverse("inventory:vendor-stock", kwargs={"vendor_code": ctx.vendor_code})
         return [
             Widget(
                 "inventory.stock",

@@ -57,6 +57,7 @@ from modules.inventory.models import (
     StockMovement,
 )
 from modules.tenancy.context import current
+from orion_core import state
 from orion_core.contracts.stock import OutOfStock, ReservationExpired, Shortage
 from orion_core.domain_events import stock_low
 
@@ -710,9 +711,7 @@ def default_threshold(platform_id: int | None = None) -> int:
     platform_id = platform_id if platform_id is not None else current().platform_id
     if platform_id is None:
         return FALLBACK_THRESHOLD
-    from orion_core.services import ModuleService
-
-    config = ModuleService().get_config(platform_id, MODULE)
+    config = state.module_config(platform_id, MODULE)
     value = config.get("low_stock_threshold", FALLBACK_THRESHOLD)
     return value if isinstance(value, int) else FALLBACK_THRESHOLD
 
@@ -868,12 +867,13 @@ class Summary:
     reserved: int
 
 
-def summary(vendor_ids: Iterable[int], *, default: int) -> Summary:
+def summary(vendor_ids: Iterable[int] | QuerySet, *, default: int) -> Summary:
     """Figures over the stock of ``vendor_ids`` (across vendors: no scope), in one query: the
-    levels are summed per variant in a subquery, and the variants counted over it."""
+    levels are summed per variant in a subquery, and the variants counted over it. A queryset
+    of ids stays a subquery of that one query."""
     with scopes_disabled():
         per_variant = (
-            StockLevel.objects.filter(vendor_id__in=list(vendor_ids))
+            StockLevel.objects.filter(vendor_id__in=vendor_ids)
             .values("variant_id", "variant__product_id")
             .annotate(on_hand_sum=Sum("on_hand"), reserved_sum=Sum("reserved"))
             .annotate(

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orion_core import metrics, state
+from orion_core import metrics, shared_cache, state
 from orion_core.events import ModuleEvent, module_event_bus
 from orion_core.exceptions import ModuleConfigError, ModuleStateError, UnknownPlatformError
 from orion_core.models import ModuleAuditEntry, Platform, PlatformModule
@@ -443,6 +443,7 @@ class ModuleService:
                 public_old,
                 public_new,
             )
+            shared_cache.bump_on_commit(state.CONFIG_SCOPE)
             transaction.on_commit(
                 lambda: module_event_bus.publish(
                     ModuleEvent.CONFIG_CHANGED,

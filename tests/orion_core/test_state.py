@@ -455,3 +455,32 @@ def test_many_platforms_do_not_share_entries(cache_backend):
         found = state.state_for_host(f"p{index}.test")
         assert found.platform == item
         assert found.is_enabled("catalog") is bool(index % 2)
+
+
+# --- module config --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_module_config_is_cached_and_a_config_change_reaches_it_on_commit(
+    platform, cache_backend, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    service = ModuleService()
+    service.enable(platform, "billing")
+    assert state.module_config(platform, "billing")["invoice_prefix"] == "INV-"
+    with django_assert_num_queries(0):
+        assert state.module_config(platform.pk, "billing")["invoice_prefix"] == "INV-"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        service.set_config(platform, "billing", {"invoice_prefix": "ACME-"})
+    assert state.module_config(platform, "billing")["invoice_prefix"] == "ACME-"
+
+
+@pytest.mark.django_db
+def test_module_config_never_puts_a_secret_in_the_cache(platform, cache_backend):
+    service = ModuleService()
+    service.enable(platform, "payments")
+    service.set_config(platform, "payments", {"provider": "stripe", "api_key": "sk_live_hidden"})
+    assert "sk_live_hidden" not in repr(state.module_config(platform, "payments"))
+    assert service.get_config(platform, "payments", reveal_secrets=True)["api_key"] == (
+        "sk_live_hidden"
+    )

@@ -335,12 +335,12 @@ def test_with_inventory_off_the_pages_are_gone(manager, platform, variant):
 
 # --- query budgets ------------------------------------------------------------------------------
 
-# Warm, the vendor, its membership and the switcher come from the shared cache. Then: session,
-# user, the platform's default threshold (module config), count, location choices, the page of
-# variants (sums, threshold and product in one query).
-OVERVIEW_QUERIES = 6
-# session, user, count, location choices, the page of movements (locations and users joined)
-HISTORY_QUERIES = 5
+# Warm, the session, the vendor, its membership, the switcher and the platform's default
+# threshold (module config) come from the shared cache. Then: the user, count, location choices,
+# the page of variants (sums, threshold and product in one query).
+OVERVIEW_QUERIES = 4
+# the user, count, location choices, the page of movements (locations and users joined)
+HISTORY_QUERIES = 4
 
 
 def grow(shop, size: int) -> None:
