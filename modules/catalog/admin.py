@@ -13,30 +13,60 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from modules.catalog.models import Category, Product, Variant
+from modules.catalog.models import Category, Product, ProductImage, Variant
+from modules.catalog.services.categories import catalog_scope
 from modules.customers.admin import UnscopedAdminMixin
+from orion_core import shared_cache
+
+
+class CatalogChangesMixin:
+    """Edits here bypass the services: make the vendor's cached catalog (tree, featured
+    products) stale once they commit, as the services do."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        shared_cache.bump_on_commit(catalog_scope(obj.vendor_id))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        shared_cache.bump_on_commit(catalog_scope(obj.vendor_id))
 
 
 class VariantInline(UnscopedAdminMixin, admin.TabularInline):
     model = Variant
     extra = 0
     fields = ["sku", "values", "price", "position", "is_default"]
-    raw_id_fields = ["vendor"]
+
+
+class ProductImageInline(UnscopedAdminMixin, admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["media", "position"]
+    raw_id_fields = ["media"]
 
 
 @admin.register(Product)
-class ProductAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(CatalogChangesMixin, UnscopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "sku", "vendor", "status", "price", "currency", "is_featured"]
     list_filter = ["status", "is_featured", "currency", "vendor"]
     search_fields = ["title", "sku", "slug", "vendor__code"]
     list_select_related = ["vendor", "category"]
     raw_id_fields = ["vendor", "category"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
-    inlines = [VariantInline]
+    inlines = [VariantInline, ProductImageInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Variants and images belong to their product's vendor."""
+        for row in formset.save(commit=False):
+            row.vendor_id = form.instance.vendor_id
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()
 
 
 @admin.register(Variant)
-class VariantAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+class VariantAdmin(CatalogChangesMixin, UnscopedAdminMixin, admin.ModelAdmin):
     list_display = ["sku", "product", "vendor", "price", "is_default"]
     list_filter = ["is_default", "vendor"]
     search_fields = ["sku", "product__title", "vendor__code"]
@@ -45,7 +75,7 @@ class VariantAdmin(UnscopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(CatalogChangesMixin, UnscopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "vendor", "depth", "path"]
     list_filter = ["vendor"]
     search_fields = ["name", "slug", "vendor__code"]
@@ -59,3 +89,12 @@ class CategoryAdmin(UnscopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(CatalogChangesMixin, UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ["product", "media", "position", "vendor"]
+    list_filter = ["vendor"]
+    search_fields = ["product__title", "product__sku", "vendor__code"]
+    list_select_related = ["product", "media", "vendor"]
+    raw_id_fields = ["vendor", "product", "media"]

@@ -29,6 +29,7 @@ from modules.catalog.services import categories, portal, products, storefront
 from modules.catalog.services.errors import CatalogError
 from modules.catalog.services.products import ProductInput, VariantInput
 from modules.catalog.text import render_description
+from modules.cms.models import Media
 from orion_core.guards import read_write
 
 VIEW, EDIT = "catalog.view", "catalog.edit"
@@ -61,6 +62,40 @@ class OwnCategoryField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, int) and not isinstance(data, bool) and not 0 < data <= MAX_PK:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer"},
+        "description": "Ids of images of the vendor's media library, in the order to show them.",
+    }
+)
+class MediaListField(serializers.Field):
+    """Images of the request's vendor's media library by id, in order (read back as ids)."""
+
+    default_error_messages = {
+        "not_a_list": _("Expected a list of image ids."),
+        "unknown": _("Unknown image id(s) in your media library: %(ids)s."),
+    }
+
+    def to_representation(self, value: Any) -> list[int]:
+        return [image.media_id for image in value.all()]
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list) or not all(
+            isinstance(pk, int) and not isinstance(pk, bool) for pk in data
+        ):
+            self.fail("not_a_list")
+        storable = [pk for pk in data if 0 < pk <= MAX_PK]
+        # Media.objects is scoped to the request's vendor: another library's id is unknown.
+        found = {media.pk: media for media in Media.objects.filter(pk__in=storable)}
+        missing = [pk for pk in data if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                self.error_messages["unknown"] % {"ids": ", ".join(map(str, missing))}
+            )
+        return [found[pk] for pk in data]
 
 
 # --- vendor API: products ------------------------------------------------------------------------
@@ -101,6 +136,7 @@ class ProductSerializer(serializers.ModelSerializer):
     category = OwnCategoryField(allow_null=True, required=False)
     options = OptionSerializer(many=True, required=False)
     variants = VariantSerializer(many=True, required=False)
+    images = MediaListField(required=False)
     description_html = serializers.SerializerMethodField()
 
     class Meta:
@@ -120,6 +156,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "is_featured",
             "options",
             "variants",
+            "images",
             "created_at",
             "updated_at",
             "published_at",
@@ -169,6 +206,7 @@ class ProductSerializer(serializers.ModelSerializer):
             is_featured=current("is_featured", False),
             options=[dict(o) for o in current("options", [])],
             variants=variants,
+            images=data.get("images"),  # absent: the images stay as they are
         )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +269,7 @@ class ProductViewSet(viewsets.ModelViewSet):
             category=params.get("category", ""),
             sort="title",
         )
-        return portal.products(self.request.vendor, chosen).prefetch_related("variants")
+        return portal.products(self.request.vendor, chosen).prefetch_related("variants", "images")
 
     @extend_schema(parameters=[SEARCH_PARAM, STATUS_PARAM, CATEGORY_PARAM])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -244,7 +282,7 @@ class ProductViewSet(viewsets.ModelViewSet):
             raise refused(error) from None
 
     def _fresh(self, product: Product) -> Product:
-        return Product.objects.prefetch_related("variants").get(pk=product.pk)
+        return Product.objects.prefetch_related("variants", "images").get(pk=product.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

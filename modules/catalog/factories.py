@@ -7,7 +7,7 @@ from typing import Any
 
 import factory
 
-from modules.catalog.models import Category, Product, Variant
+from modules.catalog.models import Category, Product, ProductImage, Variant
 from modules.catalog.services.categories import catalog_scope
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
 from modules.tenancy.scoping import vendor_scope
@@ -81,3 +81,23 @@ class VariantFactory(ScopeFreeFactory):
         variant = super()._create(model_class, *args, **kwargs)
         _changed(variant.vendor_id)
         return variant
+
+
+class ProductImageFactory(ScopeFreeFactory):
+    """An image of the product's vendor's media library shown for the product."""
+
+    class Meta:
+        model = ProductImage
+
+    vendor = factory.SelfAttribute("product.vendor")
+    product = factory.SubFactory(ProductFactory)
+    media = factory.SubFactory(
+        "modules.cms.factories.MediaFactory", vendor=factory.SelfAttribute("..vendor")
+    )
+    position = factory.Sequence(int)
+
+    @classmethod
+    def _create(cls, model_class: type[ProductImage], *args: Any, **kwargs: Any) -> ProductImage:
+        image = super()._create(model_class, *args, **kwargs)
+        _changed(image.vendor_id)
+        return image

@@ -118,10 +118,43 @@ class ProductForm(forms.Form):
         label=_("Status"), choices=STATUS_CHOICES, initial=Product.Status.DRAFT
     )
     is_featured = forms.BooleanField(label=_("Featured on the shop's home page"), required=False)
+    images = forms.TypedMultipleChoiceField(
+        label=_("Images"),
+        coerce=int,
+        required=False,
+        help_text=_("From your media library; the first is shown in lists. Number them to order."),
+    )
 
-    def __init__(self, *args: Any, vendor: Vendor, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, vendor: Vendor, library: Sequence[Any] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = NO_CATEGORY + portal.category_choices(vendor)
+        self.library = list(library)
+        self.fields["images"].choices = [(media.pk, str(media)) for media in self.library]
+
+    def _order(self, pk: int, default: int) -> tuple[int, int]:
+        raw = str(self.data.get(f"images-order-{pk}", "")).strip() if self.is_bound else ""
+        return (int(raw), default) if raw.isdigit() else (10_000, default)
+
+    def clean_images(self) -> list[Any]:
+        """The chosen media (the vendor's: only its library is offered), in the order their
+        numbers give (unnumbered ones after, as listed)."""
+        ids = self.cleaned_data["images"]
+        by_id = {media.pk: media for media in self.library}
+        ordered = sorted(ids, key=lambda pk: self._order(pk, ids.index(pk)))
+        return [by_id[pk] for pk in ordered]
+
+    def image_tiles(self) -> list[dict[str, Any]]:
+        """The picker's tiles: every offered image, whether it is chosen, and its number."""
+        if self.is_bound:
+            chosen = [int(v) for v in self.data.getlist("images") if str(v).isdigit()]
+            numbers = {pk: self.data.get(f"images-order-{pk}", "") for pk in chosen}
+        else:
+            chosen = list(self.initial.get("images", []))
+            numbers = {pk: str(index + 1) for index, pk in enumerate(chosen)}
+        return [
+            {"media": media, "checked": media.pk in chosen, "order": numbers.get(media.pk, "")}
+            for media in self.library
+        ]
 
     @staticmethod
     def initial_for(product: Product) -> dict[str, Any]:
@@ -136,6 +169,7 @@ class ProductForm(forms.Form):
             "category": product.category_id or "",
             "status": product.status,
             "is_featured": product.is_featured,
+            "images": [image.media_id for image in product.images.all()],
         }
 
 
@@ -284,6 +318,7 @@ def product_input(
             is_featured=data["is_featured"],
             options=options,
             variants=variants,
+            images=data["images"],
         ),
         rows,
     )

@@ -191,3 +191,35 @@ class Variant(models.Model):
     @property
     def effective_price(self) -> Decimal:
         return self.price if self.price is not None else self.product.price
+
+
+class ProductImage(models.Model):
+    """An image of the vendor's media library shown for a product, in order (the first is the
+    one listings show). The media cannot be deleted while a product shows it."""
+
+    vendor = models.ForeignKey(
+        "tenancy.Vendor", on_delete=models.CASCADE, related_name="+", verbose_name=_("vendor")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    media = models.ForeignKey(
+        "cms.Media",
+        on_delete=models.PROTECT,
+        related_name="product_images",
+        verbose_name=_("image"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["product", "position", "pk"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "media"], name="catalog_image_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} #{self.position + 1}"

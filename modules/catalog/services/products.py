@@ -26,7 +26,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from modules.catalog.models import CURRENCY_VALIDATOR, SKU_VALIDATOR, Category, Product, Variant
+from modules.catalog.models import (
+    CURRENCY_VALIDATOR,
+    SKU_VALIDATOR,
+    Category,
+    Product,
+    ProductImage,
+    Variant,
+)
 from modules.catalog.services.categories import catalog_scope
 from modules.catalog.services.errors import CatalogError
 from modules.tenancy.context import current as current_tenant
@@ -38,6 +45,7 @@ from orion_core.domain_events import product_published
 MAX_PRICE = Decimal("9999999999.99")
 MAX_OPTIONS = 3
 MAX_VARIANTS = 100
+MAX_IMAGES = 20
 TEXT_LIMITS = {"title": 200, "sku": 64, "slug": 200}
 
 
@@ -53,7 +61,8 @@ class VariantInput:
 @dataclass
 class ProductInput:
     """Everything a product is made of. ``variants`` is ignored for a product without options
-    (its default variant follows the product)."""
+    (its default variant follows the product). ``images``: media of the vendor's library in the
+    order to show them; None leaves a product's images as they are."""
 
     title: str
     sku: str
@@ -67,6 +76,7 @@ class ProductInput:
     is_featured: bool = False
     options: Sequence[Mapping[str, Any]] = ()
     variants: Sequence[VariantInput] = ()
+    images: Sequence[Any] | None = None
 
 
 # --- saving ---------------------------------------------------------------------------------------
@@ -103,6 +113,7 @@ class _Clean:
     fields: dict[str, Any]
     options: list[dict[str, Any]]
     variants: list[tuple[str, dict[str, str], Decimal | None]]  # sku, values, price
+    images: list[Any] | None = None
 
 
 def _validated(vendor: Vendor, data: ProductInput, product: Product | None) -> _Clean:
@@ -134,6 +145,7 @@ def _validated(vendor: Vendor, data: ProductInput, product: Product | None) -> _
         err("category", _("Choose one of your own categories."))
     options = _options(data.options, err)
     variants = _variants(sku, options, data.variants, err) if "options" not in errors else []
+    images = _images(vendor, data.images, err)
 
     own_variants = set(product.variants.values_list("pk", flat=True)) if product else set()
     for sku_field, code in [("sku", sku)] + [
@@ -158,7 +170,7 @@ def _validated(vendor: Vendor, data: ProductInput, product: Product | None) -> _
         "is_featured": bool(data.is_featured),
         "options": options,
     }
-    return _Clean(fields=fields, options=options, variants=variants)
+    return _Clean(fields=fields, options=options, variants=variants, images=images)
 
 
 def _check_sku(sku: str, name: str, err: Any) -> None:
@@ -248,6 +260,19 @@ def _variants(
     return variants
 
 
+def _images(vendor: Vendor, raw: Sequence[Any] | None, err: Any) -> list[Any] | None:
+    if raw is None:
+        return None
+    images = list(raw)
+    if len(images) > MAX_IMAGES:
+        err("images", _("Use at most %(max)d images.") % {"max": MAX_IMAGES})
+    if any(getattr(media, "vendor_id", None) != vendor.pk for media in images):
+        err("images", _("Choose images from your own media library."))
+    if len({media.pk for media in images}) != len(images):
+        err("images", _("Choose each image once."))
+    return images
+
+
 def _sku_taken(sku: str, product: Product | None, own_variants: set[int]) -> bool:
     """Whether another product, or a variant of another product, of the vendor uses ``sku``."""
     products = Product.objects.filter(sku=sku)
@@ -270,6 +295,8 @@ def _write(vendor: Vendor, clean: _Clean, product: Product | None) -> Product:
         _write_variants(vendor, product, clean.variants)
     else:
         _write_default_variant(vendor, product)
+    if clean.images is not None:
+        _write_images(vendor, product, clean.images)
     if product.status == Product.Status.ACTIVE and not was_active:
         _announce(vendor, [product])
     shared_cache.bump_on_commit(catalog_scope(vendor.pk))
@@ -303,6 +330,14 @@ def _write_variants(
         variant.sku, variant.values, variant.price = sku, values, price
         variant.position, variant.is_default = position, False
         variant.save()
+
+
+def _write_images(vendor: Vendor, product: Product, images: list[Any]) -> None:
+    ProductImage.objects.filter(product=product).delete()
+    ProductImage.objects.bulk_create(
+        ProductImage(vendor=vendor, product=product, media=media, position=position)
+        for position, media in enumerate(images)
+    )
 
 
 def _announce(vendor: Vendor, products: Iterable[Product]) -> None:

@@ -20,7 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from modules.catalog.models import Product, Variant
+from modules.catalog.models import Product, ProductImage, Variant
 from modules.catalog.services import categories
 from modules.catalog.services.search import search_products
 from modules.tenancy.models import Vendor
@@ -166,12 +166,13 @@ def _replace(card: Card, **changes: Any) -> Card:
 def card_queryset(products: QuerySet[Product]) -> QuerySet[Product]:
     return products.prefetch_related(
         Prefetch("variants", queryset=Variant.objects.only("id", "product_id", "price")),
+        Prefetch("images", queryset=ProductImage.objects.select_related("media")),
     )
 
 
 def product_images(product: Product) -> list[Image]:
-    """The product's images in order (prefetched by the listings)."""
-    return []
+    """The product's images in order (prefetched by the listings; one query otherwise)."""
+    return [image_of(image.media) for image in product.images.all()]
 
 
 # --- listings -------------------------------------------------------------------------------------
@@ -359,7 +360,7 @@ def product_page(
     if product is None:
         return None
     variants = list(product.variants.all())
-    images = product_images(product)
+    images = [image_of(image.media) for image in product.images.select_related("media")]
     known = stock.availability(vendor.pk, [v.pk for v in variants])
     rows = [
         VariantRow(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -31,14 +31,16 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from modules.catalog import forms
-from modules.catalog.models import Category, Product
+from modules.catalog.models import Category, Product, ProductImage
 from modules.catalog.services import categories, portal, products, storefront
 from modules.catalog.services.errors import CatalogError
+from modules.cms.models import Media
 from modules.tenancy.scoping import vendor_scope
 from orion_core.guards import read_write
 from orion_core.permissions import has_permission
 
 VIEW, EDIT, EXPORT = "catalog.view", "catalog.edit", "catalog.export"
+LIBRARY_SIZE = 48  # the newest images of the media library the product form offers
 
 
 def portal_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
@@ -86,7 +88,9 @@ class ProductListView(PortalMixin, ListView):
     def get_queryset(self) -> Any:
         self.filters = self.filter_form(self.request.GET)
         self.chosen = self.filters.chosen()
-        return portal.products(self.request.vendor, self.chosen).prefetch_related("variants")
+        return portal.products(self.request.vendor, self.chosen).prefetch_related(
+            "variants", Prefetch("images", queryset=ProductImage.objects.select_related("media"))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -96,12 +100,13 @@ class ProductListView(PortalMixin, ListView):
         known = stock.availability(self.request.vendor.pk, ids) if ids else {}
         rows = []
         for product in page:
-            variants = list(product.variants.all())
+            variants, images = list(product.variants.all()), list(product.images.all())
             tracked = [known[v.pk] for v in variants if v.pk in known and known[v.pk].tracked]
             rows.append(
                 {
                     "product": product,
                     "variants": len(variants),
+                    "image": images[0].media if images else None,
                     "stock": sum(a.available or 0 for a in tracked) if tracked else None,
                 }
             )
@@ -239,6 +244,21 @@ class ProductFormView(PortalMixin, TemplateView):
             self.product = get_object_or_404(Product.objects.select_related("category"), pk=pk)
         return self.product
 
+    def library(self) -> list[Any]:
+        """The images the picker offers: the product's own, then the library's newest."""
+        if not hasattr(self, "_library"):
+            product = self.get_product()
+            chosen = (
+                [image.media for image in product.images.select_related("media")]
+                if product is not None
+                else []
+            )
+            newest = Media.objects.exclude(pk__in=[m.pk for m in chosen]).order_by(
+                "-created_at", "-pk"
+            )[:LIBRARY_SIZE]
+            self._library = chosen + list(newest)
+        return self._library
+
     def variants_allowed(self) -> bool:
         product = self.get_product()
         return storefront.allows_variants(self.request.platform) or bool(
@@ -249,11 +269,15 @@ class ProductFormView(PortalMixin, TemplateView):
         product = self.get_product()
         vendor = request.vendor
         if product is None:
-            form = forms.ProductForm(vendor=vendor)
+            form = forms.ProductForm(vendor=vendor, library=self.library())
             option_set = forms.OptionFormSet(prefix="options")
             variant_set = forms.VariantFormSet(prefix="variants")
         else:
-            form = forms.ProductForm(initial=forms.ProductForm.initial_for(product), vendor=vendor)
+            form = forms.ProductForm(
+                initial=forms.ProductForm.initial_for(product),
+                vendor=vendor,
+                library=self.library(),
+            )
             option_set = forms.OptionFormSet(
                 initial=forms.option_initial(product), prefix="options"
             )
@@ -266,7 +290,7 @@ class ProductFormView(PortalMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         product, vendor = self.get_product(), request.vendor
-        form = forms.ProductForm(request.POST, vendor=vendor)
+        form = forms.ProductForm(request.POST, vendor=vendor, library=self.library())
         option_set = forms.OptionFormSet(request.POST, prefix="options")
         variant_set = forms.VariantFormSet(request.POST, prefix="variants")
         valid = all([form.is_valid(), option_set.is_valid(), variant_set.is_valid()])
@@ -333,7 +357,8 @@ class ProductFormView(PortalMixin, TemplateView):
             rows = forms.variant_rows(options, post.get("sku", ""), known)[: products.MAX_VARIANTS]
         initial = {name: post.get(name) for name in form.fields}
         initial["is_featured"] = bool(post.get("is_featured"))
-        fresh = forms.ProductForm(initial=initial, vendor=self.request.vendor)
+        initial["images"] = [media.pk for media in form.cleaned_data.get("images", [])]
+        fresh = forms.ProductForm(initial=initial, vendor=self.request.vendor, library=form.library)
         option_rows = [{"name": o["name"], "values": ", ".join(o["values"])} for o in options]
         context = self.get_context_data(
             form=fresh,

@@ -19,6 +19,13 @@ SHOP_API = "/api/v1/shop/shop-a/catalog/"
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Images made by the tests (the media library's files) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
