@@ -55,7 +55,13 @@ PAGES = [
     Page("platform landing (anonymous)", "/", target=0.35),
     Page("vendor portal home (owner)", "/vendor/acme-shop/", user="owner", target=0.25),
     Page("staff dashboard (staff)", "/dashboard/", user="staff", target=0.25),
+    # The demo catalogue: 1,050 products; a category page shows 20 (set below).
+    Page("category page, 20 shown", "/shop/acme-shop/c/cookware/", target=0.25),
+    Page("search results", "/shop/acme-shop/search/?q=mug", target=0.25),
+    Page("product page", "/shop/acme-shop/p/classic-pan-ac-00000/", target=0.35),
 ]
+# manage.py commands that prepare the measured pages, after migrate and seed_demo.
+SETUP = [["module", "config", "set", "catalog", "--platform", "oms", "products_per_page=20"]]
 
 
 @dataclasses.dataclass
@@ -96,7 +102,7 @@ def prepare_database(env: dict[str, str]) -> None:
         ).stdout.strip()
         if not exists:
             subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
+    for command in (["migrate", "--noinput"], ["seed_demo"], *SETUP):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=BASE_DIR,
