@@ -85,9 +85,7 @@ def test_the_declaration():
 
 
 @pytest.mark.django_db
-def test_metrics_for_staff_and_no_second_widget(
-    platform, shop, other_shop, variant, their_variant
-):
+def test_metrics_for_staff_and_no_second_widget(platform, shop, other_shop, variant, their_variant):
     services.receive(shop, variant, 2)  # low
     services.receive(other_shop, their_variant, 30)
     with override_module(platform, "inventory"):
