@@ -25,7 +25,7 @@ from modules.catalog.services import categories
 from modules.catalog.services.search import search_products
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
-from orion_core import shared_cache
+from orion_core import shared_cache, state
 from orion_core.contracts import provider_for
 from orion_core.contracts.stock import STOCK, Availability, StockProvider
 
@@ -55,8 +55,7 @@ def stock_for(modules: Iterable[str]) -> StockProvider:
 
 
 def products_per_page(platform: Any) -> int:
-    """The platform's ``products_per_page`` (module config), from the shared cache: module
-    changes, config included, stale every cached platform state (the global generation)."""
+    """The platform's ``products_per_page`` (module config, from the shared cache)."""
     return int(_config(platform)["products_per_page"])
 
 
@@ -65,14 +64,9 @@ def allows_variants(platform: Any) -> bool:
 
 
 def _config(platform: Any) -> dict[str, Any]:
-    from orion_core.services import ModuleService
-
     if platform is None:
         return {"products_per_page": 24, "allow_variants": True}
-    return shared_cache.get_or_load(
-        f"orion:catalog:config:{platform.pk}",
-        lambda: dict(ModuleService().get_config(platform, MODULE)),
-    )
+    return state.module_config(platform, MODULE)
 
 
 # --- cards: a product as a listing shows it -----------------------------------------------------

@@ -15,6 +15,7 @@ from modules.catalog.factories import CategoryFactory, ProductFactory, VariantFa
 from modules.catalog.models import Variant
 from modules.catalog.services import storefront
 from modules.tenancy.factories import VendorDomainFactory
+from orion_core.services import ModuleService
 from orion_core.testing import override_module
 from tests.modules.catalog.conftest import SHOP, SHOP_API, api_client
 from tests.modules.catalog.helpers import FixedStock
@@ -265,3 +266,17 @@ def test_descriptions_render_inert_everywhere(visitor, manager, shop):
     vendor_api = api_client(manager).get(f"/api/v1/vendor/shop-a/catalog/products/{product.pk}/")
     assert_inert(vendor_api.data["description_html"])
     assert vendor_api.data["description"] == EVIL  # the source as written, for editing
+
+
+def test_a_config_change_reaches_the_storefront_on_commit(
+    visitor, shop, catalog_on, django_capture_on_commit_callbacks
+):
+    """An operator's ``module config set catalog … products_per_page=2`` is seen by the next
+    request, although the page's settings come from the shared cache."""
+    for title in ("Cup", "Bowl", "Jug"):
+        ProductFactory(vendor=shop, title=title)
+    url = f"{SHOP}products/"
+    assert len(titles(visitor.get(url))) == 3  # cached from here on
+    with django_capture_on_commit_callbacks(execute=True):
+        ModuleService().set_config(catalog_on, "catalog", {"products_per_page": 2})
+    assert len(titles(visitor.get(url))) == 2
