@@ -39,6 +39,11 @@ def pytest_configure(config) -> None:
     # Sessions as in production (read from the shared cache, ``cached_db``) with or without
     # Redis, so a query budget counts the same on a laptop as in CI.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Uploads (media libraries, demo pictures) go to a directory of this run, never var/media.
+    media = tempfile.mkdtemp(prefix=f"orion-test-media-{worker or 'main'}-")
+    settings.MEDIA_ROOT = media
+    os.environ["MEDIA_ROOT"] = media
+    config.add_cleanup(lambda: shutil.rmtree(media, ignore_errors=True))
     if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
         location = tempfile.mkdtemp(prefix=f"orion-test-cache-{worker or 'main'}-")
         settings.CACHES["default"]["LOCATION"] = location

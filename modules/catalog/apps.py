@@ -72,10 +72,11 @@ class CatalogConfig(ModuleConfig):
     config_schema = CatalogConfigSchema
 
     def seed_demo(self, platforms):
-        """A category tree and about 500 products for each demo vendor (see demo.py)."""
+        """A category tree, about 500 products and their pictures for each demo vendor (see
+        demo.py)."""
         from django_scopes import scopes_disabled
 
-        from modules.catalog.demo import seed_demo_catalog
+        from modules.catalog.demo import seed_demo_catalog, seed_demo_images
         from modules.tenancy.models import Vendor
 
         with scopes_disabled():
@@ -83,4 +84,6 @@ class CatalogConfig(ModuleConfig):
                 Vendor.objects.filter(platforms__platform__in=list(platforms.values())).distinct()
             )
         created = sum(seed_demo_catalog(vendor) for vendor in vendors)
-        return [f"Catalog: {created} demo products created."] if created else []
+        pictures = sum(seed_demo_images(vendor) for vendor in vendors)
+        lines = [f"Catalog: {created} demo products created."] if created else []
+        return lines + ([f"Catalog: {pictures} demo pictures added."] if pictures else [])

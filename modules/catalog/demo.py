@@ -4,19 +4,27 @@ demo vendor, generated deterministically (the same names, prices and variants ev
 Acme Shop sells things for the home, mostly simple products and some in two or three colours;
 Globex Store sells clothes, each in three sizes and two colours (six variants). Written with bulk
 inserts so ``make run`` stays quick; a vendor that already has products is left alone.
+
+Images: one drawn picture per kind of product (a pan, a mug, …), stored in the vendor's media
+library like an upload and shown by every product of that kind; a vendor whose products already
+show images is left alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
 
-from modules.catalog.models import Product, Variant
+from modules.catalog.models import Product, ProductImage, Variant
 from modules.catalog.services import categories
+from modules.cms.services.media import MIB, process_image, store_image
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
 from orion_core import shared_cache
@@ -56,6 +64,11 @@ APPAREL = {
 ADJECTIVES = (
     "Classic", "Nordic", "Rustic", "Urban", "Coastal", "Alpine", "Linen", "Stoneware",
     "Everyday", "Heritage", "Studio", "Harbour", "Meadow", "Canyon", "Orchard", "Summit",
+)  # fmt: skip
+# Background and foreground of the demo pictures, one pair per kind of product.
+PALETTE = (
+    ("#e8eef4", "#35618a"), ("#f4ece4", "#9a5a2e"), ("#e9f2ea", "#3d7548"),
+    ("#f3e8ee", "#8e3f67"), ("#efeee6", "#5d5a3a"), ("#e6eff2", "#2f6f7c"),
 )  # fmt: skip
 COLOURS = ("Black", "White", "Navy", "Olive", "Sand", "Rust", "Sage", "Slate")
 SIZES = ("S", "M", "L")
@@ -150,3 +163,47 @@ def _products(vendor: Vendor, leaves: list, *, apparel: bool) -> int:
         )
     shared_cache.bump_on_commit(categories.catalog_scope(vendor.pk))
     return len(products)
+
+
+def seed_demo_images(vendor: Vendor) -> int:
+    """A picture for each kind of product of ``vendor``'s demo catalogue, shown by its products,
+    unless its products show images already; returns how many pictures were made."""
+    if vendor.code not in DEMO_CATALOGS:
+        return 0
+    tree, _kind = DEMO_CATALOGS[vendor.code]
+    nouns = [noun for children in tree.values() for group in children.values() for noun in group]
+    with vendor_scope(vendor):
+        if ProductImage.objects.exists() or not Product.objects.exists():
+            return 0
+        products = list(Product.objects.values_list("pk", "title"))
+    pictures = {}
+    for index, noun in enumerate(nouns):
+        upload = SimpleUploadedFile(f"demo-{slugify(noun)}.png", _picture(noun, index), "image/png")
+        pictures[noun.lower()] = store_image(
+            process_image(upload, max_bytes=10 * MIB),
+            vendor=vendor,
+            original_name=upload.name,
+            alt_text=noun,
+        )
+    rows = [
+        ProductImage(vendor=vendor, product_id=pk, media=pictures[noun], position=0)
+        for pk, title in products
+        if (noun := title.split(" ", 1)[1]) in pictures
+    ]
+    with vendor_scope(vendor):
+        ProductImage.objects.bulk_create(rows, batch_size=1000)
+    shared_cache.bump_on_commit(categories.catalog_scope(vendor.pk))
+    return len(pictures)
+
+
+def _picture(noun: str, index: int) -> bytes:
+    """A square picture: the kind of product's name under its initial, in soft colours."""
+    background, foreground = PALETTE[index % len(PALETTE)]
+    image = Image.new("RGB", (480, 480), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((128, 68, 352, 292), fill=foreground)
+    draw.text((240, 180), noun[0].upper(), fill=background, anchor="mm", font_size=128)
+    draw.text((240, 375), noun, fill=foreground, anchor="mm", font_size=42)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()

@@ -981,7 +981,11 @@ DEMO_QUANTITIES = (25, 12, 3, 40, 0, 8)
 
 def seed_demo_stock(platforms: dict[str, Any]) -> list[str]:
     """Stock at the default location for every untracked variant of the vendors selling on
-    the demo platforms where inventory is on (idempotent: tracked variants are left alone)."""
+    the demo platforms where inventory is on (idempotent: tracked variants are left alone).
+
+    Written in bulk, as ``receive`` and ``set_level`` would write it one variant at a time: a
+    level per variant and, for a quantity above 0, the receipt that put it there (``manage.py
+    inventory check`` agrees)."""
     from modules.tenancy.models import VendorPlatform
     from orion_core.services import ModuleService
 
@@ -994,12 +998,40 @@ def seed_demo_stock(platforms: dict[str, Any]) -> list[str]:
     stocked = 0
     for vid in vendor_ids:
         with vendor_work(vid):
-            untracked = Variant.objects.filter(stock_levels__isnull=True).order_by("pk")
-            for index, variant in enumerate(untracked):
-                quantity = DEMO_QUANTITIES[index % len(DEMO_QUANTITIES)]
-                if quantity:
-                    receive(vid, variant, quantity, reference="demo", note="Opening stock")
-                else:
-                    set_level(vid, variant, 0, reason=StockMovement.Reason.COUNT)
-                stocked += 1
+            untracked = list(
+                Variant.objects.filter(stock_levels__isnull=True).order_by("pk").only("pk", "sku")
+            )
+            if untracked:
+                _opening_stock(vid, default_location(vid), untracked)
+            stocked += len(untracked)
     return [f"inventory: stock given to {stocked} demo variant(s)"] if stocked else []
+
+
+def _opening_stock(vid: int, place: StockLocation, variants: list[Variant]) -> None:
+    quantities = [DEMO_QUANTITIES[i % len(DEMO_QUANTITIES)] for i in range(len(variants))]
+    StockLevel.objects.bulk_create(
+        [
+            StockLevel(vendor_id=vid, variant=variant, location=place, on_hand=quantity)
+            for variant, quantity in zip(variants, quantities, strict=True)
+        ],
+        batch_size=1000,
+    )
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                vendor_id=vid,
+                kind=StockMovement.Kind.RECEIVE,
+                variant=variant,
+                sku=variant.sku,
+                location=place,
+                on_hand_delta=quantity,
+                on_hand_after=quantity,
+                reserved_after=0,
+                reference="demo",
+                note="Opening stock",
+            )
+            for variant, quantity in zip(variants, quantities, strict=True)
+            if quantity
+        ],
+        batch_size=1000,
+    )

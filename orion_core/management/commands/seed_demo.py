@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from orion_core import state
 from orion_core.models import Platform, PlatformDomain
 from orion_core.modules import ModuleConfig
 from orion_core.services import ModuleService
@@ -25,7 +26,7 @@ DEMO_PLATFORMS = {
     "loyalty": {
         "name": "Orion Loyalty",
         "domains": ["loyalty.localhost"],
-        "modules": ["marketplace", "messaging", "analytics"],
+        "modules": ["catalog", "inventory", "marketplace", "messaging", "analytics"],
     },
 }
 DEMO_STAFF = {"username": "staff", "password": "orion-staff", "email": "staff@example.com"}
@@ -50,6 +51,9 @@ class Command(BaseCommand):
                     if module in service.registry and not service.is_enabled(platform, module):
                         service.enable(platform, module, source="seed")
                 platforms[code] = platform
+            # The seeds below ask which modules are on, in this same transaction: the cached
+            # states must not answer from before the enables (they are dropped on commit only).
+            state.invalidate()
             self._staff_user()
             # Core modules first (every other module may build on their vendors and customers,
             # without requiring them), then by dependency order: a module's seed may build on

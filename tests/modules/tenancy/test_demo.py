@@ -113,3 +113,27 @@ def test_each_owner_sees_only_their_own_vendor():
     globex_owner = logged_in("loyalty.localhost", GLOBEX)
     assert globex_owner.get("/vendor/globex-store/").status_code == 200
     assert globex_owner.get("/vendor/acme-shop/").status_code == 404
+
+
+def test_the_demo_shops_show_products_with_pictures_and_stock():
+    """The catalogue, inventory and cms seeds run after tenancy's: a demo storefront is a shop."""
+    from modules.catalog.models import Product, ProductImage
+    from modules.cms.models import Media
+    from modules.inventory.models import StockLevel
+
+    out = seed()
+    assert "demo pictures added" in out
+    with scopes_disabled():
+        for spec in DEMO_VENDORS:
+            vendor = Vendor.objects.get(code=spec.code)
+            products = Product.objects.filter(vendor=vendor)
+            assert products.count() >= 490
+            shown = ProductImage.objects.filter(vendor=vendor)
+            assert shown.values("product").distinct().count() == products.count()
+            assert Media.objects.filter(vendor=vendor, original_name__startswith="demo-").count()
+            assert StockLevel.objects.filter(vendor=vendor).exists()
+            assert vendor.theme.get("preset")
+        pictures = Media.objects.count()
+    assert "demo pictures added" not in seed()  # idempotent: nothing made twice
+    with scopes_disabled():
+        assert Media.objects.count() == pictures
