@@ -177,6 +177,8 @@ def test_the_product_page_shows_variants_and_their_availability(visitor, shop, t
         ("M", True, True),
         ("L", False, False),  # not sold at all
     ]
+    # A screen reader hears what the greyed-out pills show (text, not colour only).
+    assert body.count('<span class="visually-hidden"> (Sold out)</span>') == 2
     assert len(stock.calls) == 1  # one question for the page
 
     chosen = visitor.get(f"{SHOP}p/tee/", {"o0": "S", "o1": "Red"})
