@@ -22,17 +22,18 @@ CHROMIUM = "/usr/bin/chromium"
 def pytest_configure(config) -> None:
     """Keep test runs off the developer's caches, and fast.
 
-    Parallel workers (pytest -n) share one Redis: each worker gets its own key prefix so one
-    worker's generation bump never answers for another's test. Without Redis the default cache
-    is a file cache (shared by local processes); tests get a directory of their own, and child
-    processes inherit both through the environment."""
+    Parallel workers (pytest -n), and other test runs at the same time, share one Redis: each
+    worker of each run gets its own key prefix so one's generation bump never answers for
+    another's test. Without Redis the default cache is a file cache (shared by local
+    processes); tests get a directory of their own, and child processes inherit both through
+    the environment."""
     from django.conf import settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        prefix = f"orion-test-{worker}"
-        os.environ["CACHE_KEY_PREFIX"] = prefix
-        settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    prefix = f"orion-test-{run}-{worker or 'main'}"
+    os.environ["CACHE_KEY_PREFIX"] = prefix
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix
     # Hashing a password takes about half a second with the production hasher, and the suite
     # creates thousands of users; what the tests check does not depend on the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
