@@ -70,3 +70,24 @@ stock_low = DomainEvent(
     payload=("variant_id", "sku", "available", "threshold"),
     description="What can be sold of a variant fell to or below its low-stock threshold.",
 )
+payment_captured = DomainEvent(
+    "payment_captured",
+    payload=("reference", "amount", "currency", "gateway"),
+    description=(
+        "A payment's money was taken (``amount``: the Decimal captured in all); the "
+        "``reference`` is the caller's, e.g. an order number."
+    ),
+)
+payment_refunded = DomainEvent(
+    "payment_refunded",
+    payload=("reference", "amount", "refunded_total", "currency", "fully_refunded"),
+    description=(
+        "Part or all of a captured payment went back to the customer (``amount``: this "
+        "refund; ``refunded_total``: all refunds so far, never above what was captured)."
+    ),
+)
+payment_failed = DomainEvent(
+    "payment_failed",
+    payload=("reference", "gateway", "reason"),
+    description="A payment not captured was declined, abandoned or cancelled.",
+)
