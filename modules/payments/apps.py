@@ -1,13 +1,22 @@
+"""Payments: the module's declaration.
+
+Each platform takes payments through one gateway of the registry (``gateways.GATEWAYS``),
+chosen in this config with its credentials (write-only secrets). Payments belong to vendors
+(``models``); the platform decides the gateway, the currency and whether the pages and the
+payments contract answer (the module on or off).
+"""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from modules.payments import gateways
 from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
 
 
 class PaymentsConfigSchema(serializers.Serializer):
     provider = serializers.ChoiceField(
         label=_("Payment provider"),
-        choices=[("manual", _("Manual (bank transfer, cash)")), ("stripe", "Stripe")],
+        choices=gateways.choices(),
         default="manual",
         help_text=_("Who processes card payments."),
     )
@@ -27,8 +36,40 @@ class PaymentsConfigSchema(serializers.Serializer):
         help_text=_("The provider's secret API key. Never shown again once saved."),
     )
 
+    client_id = serializers.CharField(
+        label=_("Client ID"),
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("PayPal's client ID (the API key is its secret)."),
+    )
+    webhook_secret = serializers.CharField(
+        label=_("Webhook secret"),
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_(
+            "Stripe's webhook signing secret, or PayPal's webhook ID: notifications are "
+            "refused without it. Never shown again once saved."
+        ),
+    )
+    sandbox = serializers.BooleanField(
+        label=_("Test mode"),
+        default=True,
+        help_text=_("Use the provider's sandbox (no real money) where it has one."),
+    )
+    instructions = serializers.CharField(
+        label=_("Payment instructions"),
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        default="",
+        help_text=_("Shown to customers paying manually, e.g. the bank account to pay into."),
+    )
+
     def validate(self, attrs: dict) -> dict:
-        if attrs.get("provider") != "manual" and not attrs.get("api_key"):
+        provider = gateways.GATEWAYS.get(attrs.get("provider", "manual"))
+        if provider is not None and provider.needs_api_key and not attrs.get("api_key"):
             raise serializers.ValidationError(
                 {"api_key": _("An API key is required for this provider.")}
             )

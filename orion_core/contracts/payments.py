@@ -262,6 +262,7 @@ class AuthorizeRequest:
     return_url: str
     capture: bool  # take the money at once (True) or only hold it (False)
     description: str = ""
+    vendor_id: int | None = None  # given to the provider as metadata; webhooks echo it
 
 
 @dataclass(frozen=True)
@@ -277,8 +278,9 @@ class GatewayPayment:
 
 @dataclass(frozen=True)
 class GatewayResult:
-    """What a gateway answered: the state it puts the payment in, its id there (or the
-    refund's, for a refund), and the customer's next step for ``authorize``."""
+    """What a gateway answered: the state it puts the payment in (for a refund: ``refunded``
+    once the money went back), its id there (or the refund's, for a refund), and the
+    customer's next step for ``authorize``."""
 
     state: PaymentState
     external_id: str = ""
@@ -303,6 +305,7 @@ class WebhookEvent:
     kind: PaymentState | None
     external_id: str = ""
     reference: str = ""
+    vendor_id: int | None = None  # from the metadata we gave the provider, when it echoes it
     amount: Decimal | None = None
     currency: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
@@ -311,7 +314,9 @@ class WebhookEvent:
 @runtime_checkable
 class PaymentGateway(Protocol):
     """One payment provider. Adapters are built per call with the platform's settings
-    (``factory(settings) -> PaymentGateway``) and hold no state between calls."""
+    (``factory(settings) -> PaymentGateway``) and hold no state between calls. Every method
+    but ``parse_webhook`` raises ``GatewayError`` when the provider refuses or is out of
+    reach; a declined payment is a result in state ``failed``, not an error."""
 
     code: str
 
@@ -323,6 +328,9 @@ class PaymentGateway(Protocol):
 
     def refund(self, payment: GatewayPayment, amount: Decimal, *, key: str) -> GatewayResult:
         """Give back ``amount``; ``key`` is an idempotency key (a retry never refunds twice)."""
+
+    def void(self, payment: GatewayPayment) -> GatewayResult:
+        """Give up a payment not captured (release the hold, expire the payment page)."""
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookEvent:
         """Verify the signature on the raw ``body`` (else ``InvalidSignature``) and parse it."""
