@@ -91,3 +91,23 @@ payment_failed = DomainEvent(
     payload=("reference", "gateway", "reason"),
     description="A payment not captured was declined, abandoned or cancelled.",
 )
+order_placed = DomainEvent(
+    "order_placed",
+    payload=("order_id", "number", "total", "currency", "email", "customer_id"),
+    description="A customer placed an order (not paid yet); ``total`` is a decimal string.",
+)
+order_paid = DomainEvent(
+    "order_paid",
+    payload=("order_id", "number", "total", "currency"),
+    description="An order's payment was confirmed; its stock left the shelves for good.",
+)
+order_fulfilled = DomainEvent(
+    "order_fulfilled",
+    payload=("order_id", "number", "tracking_number"),
+    description="A vendor shipped an order (``tracking_number`` may be empty).",
+)
+order_cancelled = DomainEvent(
+    "order_cancelled",
+    payload=("order_id", "number", "reason"),
+    description="An unpaid order was cancelled (by the customer, the vendor or expiry).",
+)
