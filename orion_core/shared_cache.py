@@ -10,9 +10,10 @@ the generation tokens that were current when its loader *started*; it is trusted
 those tokens are still current. A committed change replaces the token of its scope
 (``bump_on_commit``), which makes every entry read before it stale in every process at once.
 
-- Two tokens guard each entry: the global one (``bump()``, which stales everything) and the
+- Tokens guard each entry: the global one (``bump()``, which stales everything) and the
   entry's scope (``bump("vendors")``), so a change of a vendor does not throw away the module
-  states of every platform.
+  states of every platform. What is derived from two sources (a vendor's products and their
+  stock) names both scopes, and a bump of either makes it stale.
 - A token is a fresh random value, never a counter: a plain ``set`` is enough, so caches without
   an atomic increment (the file cache) are as correct as Redis, and a token that was lost (evicted,
   a cache flush) is re-created with a value no old entry can carry.
@@ -79,7 +80,7 @@ def get_or_load(
     key: str,
     load: Callable[[], Any],
     *,
-    scope: str = GLOBAL,
+    scope: str | tuple[str, ...] = GLOBAL,
     freeze: Callable[[Any], Any] | None = None,
     thaw: Callable[[Any], T] | None = None,
 ) -> T:
@@ -113,8 +114,9 @@ def get_or_load(
     return thaw(frozen)
 
 
-def _token_keys(scope: str) -> tuple[str, ...]:
-    return (GENERATION_KEY,) if scope == GLOBAL else (GENERATION_KEY, generation_key(scope))
+def _token_keys(scope: str | tuple[str, ...]) -> tuple[str, ...]:
+    scopes = (scope,) if isinstance(scope, str) else scope
+    return (GENERATION_KEY, *(generation_key(name) for name in scopes if name != GLOBAL))
 
 
 def _ensure_tokens(keys: tuple[str, ...], tokens: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -5,9 +5,10 @@
   dashboard, of the whole platform on the staff dashboard.
 - ``context_provider``: on storefront pages, ``module_context.catalog`` for the shop's layout
   and home: ``search_url``, ``products_url``, ``categories`` (the tree as
-  ``[{name, url, slug, children}]``), ``home_template`` and ``featured`` (the home's product
-  cards, loaded only if a template reads them). Cheap: the tree comes from the shared cache
-  (no SQL when warm) and nothing is asked on other frontends.
+  ``[{name, url, slug, children}]``), ``home_template`` and ``featured`` (the home's grid of
+  product cards, a ``storefront.Grid``, loaded only if a template reads it). Cheap: the tree,
+  its links and the rendered grid come from the shared cache (no SQL when warm) and nothing is
+  asked on other frontends.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from django_scopes import scopes_disabled
 
 from modules.catalog.models import Product
 from modules.catalog.services import categories, storefront
+from modules.catalog.views.storefront import grid_renderer
 from modules.tenancy.context import current as current_tenant
+from orion_core import shared_cache
 from orion_core.modules.definition import FrontendType
 from orion_core.providers import Metric, Widget
 
@@ -89,31 +92,51 @@ class CatalogWidgets:
 
 
 class CatalogContext:
+    """The storefront's catalog chrome: search and listing links, the category navigation
+    (from the shared cache, links included) and, lazily, the home page's featured grid."""
+
     def get_context(self, request: Any) -> dict[str, Any]:
         vendor = getattr(request, "vendor", None)
         if getattr(request, "frontend", None) != FrontendType.STOREFRONT or vendor is None:
             return {}
         code = vendor.code
-        tree = categories.category_tree(vendor)
-
-        def entry(node: categories.Node) -> dict[str, Any]:
-            return {
-                "name": node.name,
-                "slug": node.slug,
-                "url": reverse("catalog:category", kwargs={"vendor_code": code, "slug": node.slug}),
-                "children": [entry(child) for child in node.children],
-            }
-
-        modules = getattr(request, "modules", ())
+        stock = storefront.stock_for(getattr(request, "modules", ()))
+        platform_id = getattr(getattr(request, "platform", None), "pk", None)
         return {
             "search_url": reverse("catalog:search", kwargs={"vendor_code": code}),
             "products_url": reverse("catalog:products", kwargs={"vendor_code": code}),
-            "categories": [entry(node) for node in tree],
+            "categories": category_nav(vendor),
             "home_template": "catalog/storefront/home_featured.html",
             "featured": SimpleLazyObject(
-                lambda: storefront.featured_cards(vendor, storefront.stock_for(modules))
+                lambda: storefront.cached_grid(
+                    vendor,
+                    (platform_id, "featured"),
+                    lambda: storefront.featured_cards(vendor, stock),
+                    grid_renderer(code),
+                )
             ),
         }
+
+
+def category_nav(vendor: Any) -> list[dict[str, Any]]:
+    """The vendor's category tree with each category's link, from the shared cache (reversing
+    a link per category on every page costs more than the rest of the navigation)."""
+
+    def entry(node: categories.Node) -> dict[str, Any]:
+        return {
+            "name": node.name,
+            "slug": node.slug,
+            "url": reverse(
+                "catalog:category", kwargs={"vendor_code": vendor.code, "slug": node.slug}
+            ),
+            "children": [entry(child) for child in node.children],
+        }
+
+    return shared_cache.get_or_load(
+        f"orion:catalog:nav:{vendor.pk}",
+        lambda: [entry(node) for node in categories.category_tree(vendor)],
+        scope=categories.catalog_scope(vendor.pk),
+    )
 
 
 metrics_provider = CatalogMetrics()

@@ -8,6 +8,8 @@ itself go through ``modules.inventory.services``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from modules.catalog.factories import ProductFactory, VariantFactory
@@ -20,6 +22,8 @@ from modules.inventory.models import (
     StockMovement,
 )
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
+from orion_core import shared_cache
+from orion_core.contracts.stock import stock_scope
 
 
 class StockLocationFactory(ScopeFreeFactory):
@@ -32,8 +36,17 @@ class StockLocationFactory(ScopeFreeFactory):
 
 
 class StockLevelFactory(ScopeFreeFactory):
+    """A level written directly; like the services, it makes what was cached from the vendor's
+    availability stale (the stock contract's ``stock_scope``)."""
+
     class Meta:
         model = StockLevel
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> StockLevel:
+        level = super()._create(model_class, *args, **kwargs)
+        shared_cache.bump(stock_scope(level.vendor_id))
+        return level
 
     vendor = factory.SubFactory(VendorFactory)
     variant = factory.SubFactory(VariantFactory, product__vendor=factory.SelfAttribute("...vendor"))

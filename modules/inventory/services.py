@@ -57,8 +57,8 @@ from modules.inventory.models import (
     StockMovement,
 )
 from modules.tenancy.context import current
-from orion_core import state
-from orion_core.contracts.stock import OutOfStock, ReservationExpired, Shortage
+from orion_core import shared_cache, state
+from orion_core.contracts.stock import OutOfStock, ReservationExpired, Shortage, stock_scope
 from orion_core.domain_events import stock_low
 
 MODULE = "inventory"
@@ -92,9 +92,12 @@ def vendor_id_of(vendor: Any) -> int:
 
 @contextlib.contextmanager
 def vendor_work(vendor: Any) -> Iterator[int]:
-    """A transaction (or a savepoint in the caller's) inside ``vendor``'s scope."""
+    """A transaction (or a savepoint in the caller's) inside ``vendor``'s scope, for every
+    change of stock: once it commits, the vendor's ``stock_scope`` is bumped (the contract's
+    rule), so what others cached from availability is stale everywhere."""
     vid = vendor_id_of(vendor)
     with transaction.atomic(), scope(vendor=vid):
+        shared_cache.bump_on_commit(stock_scope(vid))
         yield vid
 
 

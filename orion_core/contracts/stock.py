@@ -15,6 +15,10 @@ Rules a provider keeps:
 - ``commit`` and ``release`` are idempotent; an expired reservation can no longer be committed
   (``ReservationExpired``).
 - All of them join the caller's transaction: if it rolls back, so do they.
+- Whenever what can be sold of a vendor's variants may have changed, the provider bumps
+  ``stock_scope(vendor_id)`` in the shared cache once the change commits. Callers may therefore
+  cache what they derive from availability (a rendered product grid) under that scope
+  (``orion_core.shared_cache``). The fallback never changes, so it never bumps.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from orion_core.contracts import Contract
+
+
+def stock_scope(vendor_id: int) -> str:
+    """The shared-cache scope that stock changes of ``vendor_id`` bump (see the rules above)."""
+    return f"stock:{vendor_id}"
 
 
 @dataclass(frozen=True)

@@ -5,29 +5,35 @@ the featured products of the shop's home.
 Only active products are ever shown. Availability comes from the stock contract
 (``orion_core.contracts.stock``), asked once per page with every variant id the page shows;
 with no module keeping stock its fallback answers "available". What repeats on every visit
-(the category tree, the featured products, the module's settings) comes from the shared
-cache, so a warm anonymous page spends its SQL on the products of the page only.
+(the category tree, the module's settings) comes from the shared cache, and so do the grids
+of product cards, rendered (``cached_grid``): a page of a listing or the featured products is
+loaded, asked about stock and rendered once per language, then served from the cache until
+the vendor's catalogue or stock changes (both scopes guard it). A warm listing runs no SQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from modules.catalog.models import Product, ProductImage, Variant
 from modules.catalog.services import categories
 from modules.catalog.services.search import search_products
+from modules.catalog.text import render_description
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
 from orion_core import shared_cache, state
 from orion_core.contracts import provider_for
-from orion_core.contracts.stock import STOCK, Availability, StockProvider
+from orion_core.contracts.stock import STOCK, Availability, StockProvider, stock_scope
 
 MODULE = "catalog"
 FEATURED_LIMIT = 8
@@ -271,24 +277,74 @@ def listing(
 
 
 def featured_cards(vendor: Vendor, stock: StockProvider) -> list[Card]:
-    """The featured active products (newest first), from the shared cache, with availability
-    (one stock question). Any change of the vendor's catalog makes the cache stale."""
-    cards = shared_cache.get_or_load(
-        f"orion:catalog:featured:{vendor.pk}",
-        lambda: _load_featured(vendor),
-        scope=categories.catalog_scope(vendor.pk),
-    )
-    return with_stock(cards, vendor, stock)
-
-
-def _load_featured(vendor: Vendor) -> list[Card]:
+    """The featured active products (newest first; the newest when none is featured), with
+    availability (one stock question)."""
     with vendor_scope(vendor):
         products = active_products().filter(is_featured=True).order_by(*NEWEST)
         featured = list(card_queryset(products)[:FEATURED_LIMIT])
         if not featured:  # a shop that featured nothing shows its newest products
             newest = active_products().order_by(*NEWEST)
             featured = list(card_queryset(newest)[:FEATURED_LIMIT])
-        return [card_of(product) for product in featured]
+    return with_stock([card_of(product) for product in featured], vendor, stock)
+
+
+# --- rendered grids ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cards as a page shows them: the cards, their rendered HTML and, for a listing, where the
+    page is among all pages (``count`` products, page ``number`` of ``per_page``)."""
+
+    cards: tuple[Card, ...]
+    html: str
+    count: int = 0
+    number: int = 1
+    per_page: int = 1
+
+    @property
+    def markup(self) -> SafeString:
+        """The rendered cards for a template (``{{ grid.markup }}``): our own template's output,
+        escaped when it was rendered."""
+        return mark_safe(self.html)  # noqa: S308 - rendered by render_to_string above
+
+    @property
+    def page(self) -> Page:
+        """A page for the pager, over the count alone (nothing is loaded)."""
+        return Paginator(range(self.count), self.per_page).get_page(self.number)
+
+
+def cached_grid(
+    vendor: Vendor,
+    parts: tuple[Any, ...],
+    build: Callable[[], Listing | list[Card]],
+    render: Callable[[Sequence[Card]], str],
+) -> Grid:
+    """The grid ``build`` makes (a listing's page, or cards) and ``render`` turns into HTML,
+    from the shared cache. ``parts`` name everything the grid depends on besides the vendor's
+    catalogue, its stock and the active language (which the key and the scopes cover): the
+    platform (its stock provider), the page's kind, filters and page number. Stale at once in
+    every process when the catalogue (``catalog_scope``) or the stock (``stock_scope``, the
+    stock contract's rule) of the vendor changes."""
+    raw = repr((vendor.pk, get_language(), *parts)).encode()
+    key = f"orion:catalog:grid:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+
+    def load() -> Grid:
+        found = build()
+        if isinstance(found, Listing):
+            paginator = found.page.paginator
+            return Grid(
+                cards=tuple(found.cards),
+                html=str(render(found.cards)),
+                count=paginator.count,
+                number=found.page.number,
+                per_page=paginator.per_page,
+            )
+        return Grid(cards=tuple(found), html=str(render(found)))
+
+    return shared_cache.get_or_load(
+        key, load, scope=(categories.catalog_scope(vendor.pk), stock_scope(vendor.pk))
+    )
 
 
 # --- the product page ----------------------------------------------------------------------------
@@ -329,6 +385,7 @@ class ProductPage:
     groups: list[OptionGroup]
     trail: tuple[categories.Node, ...]
     unmatched: bool  # the shopper asked for a combination that is not sold
+    description_html: SafeString = field(default_factory=SafeString)
 
     @property
     def price(self) -> Decimal:
@@ -340,30 +397,65 @@ class ProductPage:
         return compare if compare is not None and compare > self.price else None
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the product page reads from the database, cached as one entry."""
+
+    product: Product
+    variants: tuple[Variant, ...]
+    images: tuple[Image, ...]
+    known: Mapping[int, Availability]
+    description_html: str
+
+
+def _load_product(vendor: Vendor, slug: str, stock: StockProvider) -> _Loaded | None:
+    product = active_products().filter(slug=slug).first()
+    if product is None:
+        return None
+    variants = tuple(product.variants.all())
+    return _Loaded(
+        product=product,
+        variants=variants,
+        images=tuple(image_of(image.media) for image in product.images.select_related("media")),
+        known=stock.availability(vendor.pk, [v.pk for v in variants]),
+        description_html=str(render_description(product.description)),
+    )
+
+
 def product_page(
     vendor: Vendor,
     slug: str,
     params: Mapping[str, str],
     *,
     stock: StockProvider,
+    platform_id: int | None = None,
 ) -> ProductPage | None:
     """The active product ``slug`` with its variants, images and availability; the variant
     the shopper chose with ``?o0=…&o1=…`` (one value per option) or ``?variant=<id>``, else
-    the first one in stock. None when there is no such active product."""
-    product = active_products().filter(slug=slug).first()
-    if product is None:
+    the first one in stock. None when there is no such active product.
+
+    With ``platform_id`` (whose modules chose ``stock``) what is read from the database comes
+    from the shared cache, stale when the vendor's catalogue or stock changes, like the grids."""
+    if platform_id is None:
+        loaded = _load_product(vendor, slug, stock)
+    else:
+        loaded = shared_cache.get_or_load(
+            f"orion:catalog:product:{vendor.pk}:{platform_id}:{slug}",
+            lambda: _load_product(vendor, slug, stock),
+            scope=(categories.catalog_scope(vendor.pk), stock_scope(vendor.pk)),
+        )
+    if loaded is None:
         return None
-    variants = list(product.variants.all())
-    images = [image_of(image.media) for image in product.images.select_related("media")]
-    known = stock.availability(vendor.pk, [v.pk for v in variants])
+    product = loaded.product
     rows = [
         VariantRow(
             variant=v,
             price=v.price if v.price is not None else product.price,
-            availability=known.get(v.pk) or Availability(v.pk, tracked=False, available=None),
+            availability=loaded.known.get(v.pk)
+            or Availability(v.pk, tracked=False, available=None),
             label=" / ".join(str(value) for value in v.values.values()),
         )
-        for v in variants
+        for v in loaded.variants
     ]
     options = [o for o in product.options if isinstance(o, dict)]
     wanted = _wanted(options, params)
@@ -372,12 +464,13 @@ def product_page(
     trail = categories.trail_to(tree, product.category_id) if product.category_id else ()
     return ProductPage(
         product=product,
-        images=images,
+        images=list(loaded.images),
         rows=rows,
         selected=selected,
         groups=_groups(options, rows, selected, wanted),
         trail=trail,
         unmatched=unmatched,
+        description_html=mark_safe(loaded.description_html),  # noqa: S308 - sanitised
     )
 
 

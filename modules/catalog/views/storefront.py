@@ -5,21 +5,33 @@ catalog's ``context_provider`` (see ``modules.catalog.providers``).
 Only active products exist here: a draft or archived product's page is a 404. Listings take
 ``?sort=``, ``?min_price=``/``?max_price=`` and ``?page=`` (and ``?q=`` for search); a value
 that makes no sense is ignored, never an error page. Availability is asked once per page
-through the stock contract.
+through the stock contract, and a listing's grid is rendered once and then served from the
+shared cache (``storefront.cached_grid``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from modules.catalog.services import categories, storefront
-from modules.catalog.text import plain_description, render_description
+from modules.cms.services.rendering import plain_text
 from modules.customers.views.storefront import ShopMixin
+
+GRID_TEMPLATE = "catalog/storefront/_grid.html"
+
+
+def grid_renderer(vendor_code: str) -> Callable[[Sequence[storefront.Card]], str]:
+    """What renders a grid of cards of this vendor's shop (the product links need its code)."""
+    return lambda cards: render_to_string(
+        GRID_TEMPLATE, {"cards": cards, "vendor_code": vendor_code}
+    )
 
 
 def shop_url(request: Any, name: str, **kwargs: Any) -> str:
@@ -55,13 +67,27 @@ class ListingView(CatalogShopMixin, TemplateView):
         filters, errors = storefront.parse_filters(request.GET)
         # A search without words shows no products (and asks for some), not the whole shop.
         category_ids = [] if self.search and not filters.query else self.category_ids()
-        found = storefront.listing(
+        page = str(request.GET.get("page", 1))[:12]
+        per_page = storefront.products_per_page(request.platform)
+        grid = storefront.cached_grid(
             request.vendor,
-            filters,
-            stock=self.stock(),
-            page=request.GET.get("page", 1),
-            per_page=storefront.products_per_page(request.platform),
-            category_ids=category_ids,
+            (
+                request.platform.pk,
+                type(self).__name__,
+                self.kwargs.get("slug"),
+                filters,
+                page,
+                per_page,
+            ),
+            lambda: storefront.listing(
+                request.vendor,
+                filters,
+                stock=self.stock(),
+                page=page,
+                per_page=per_page,
+                category_ids=category_ids,
+            ),
+            grid_renderer(request.vendor.code),
         )
         query = request.GET.copy()
         query.pop("page", None)
@@ -71,9 +97,9 @@ class ListingView(CatalogShopMixin, TemplateView):
             if key != "relevance" or filters.query
         ]
         return super().get_context_data(
-            listing=found,
-            cards=found.cards,
-            page_obj=found.page,
+            grid=grid,
+            cards=grid.cards,
+            page_obj=grid.page,
             filters=filters,
             filter_errors=errors,
             sorts=sorts,
@@ -138,17 +164,20 @@ class ProductDetailView(CatalogShopMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         request = self.request
         page = storefront.product_page(
-            request.vendor, self.kwargs["slug"], request.GET, stock=self.stock()
+            request.vendor,
+            self.kwargs["slug"],
+            request.GET,
+            stock=self.stock(),
+            platform_id=request.platform.pk,
         )
         if page is None:
             raise Http404(_("No such product."))
-        description = page.product.description
         return super().get_context_data(
             page=page,
             product=page.product,
             trail=page.trail,
             breadcrumbs=crumbs(request, page.trail, page.product.title),
-            description_html=render_description(description),
-            meta_description=plain_description(description),
+            description_html=page.description_html,
+            meta_description=plain_text(page.description_html),
             **kwargs,
         )

@@ -76,10 +76,12 @@ def test_the_storefront_context_is_the_cached_tree_and_costs_no_sql(shop, catalo
             ],
         }
     ]
-    list(context["featured"])  # warm the featured products too
+    assert context["featured"].cards  # warm the featured grid too
     with CaptureQueriesContext(connection) as queries:
-        featured = list(context_provider.get_context(request)["featured"])
-    assert [card.title for card in featured] == ["Mug"] and len(queries) == 0
+        featured = context_provider.get_context(request)["featured"]
+        assert [card.title for card in featured.cards] == ["Mug"]
+        assert ">Mug</h3>" in featured.markup  # rendered, links and all
+    assert len(queries) == 0
 
 
 def test_the_context_is_for_the_storefront_only(shop, catalog_on):
