@@ -658,8 +658,11 @@ def _apply_event(payment: Payment, event: WebhookEvent) -> bool:
     already passed the state it tells of), so nothing changes."""
     kind = event.kind
     note = event.event_type[:255]
-    if event.external_id and not payment.external_id:
+    if event.external_id and event.external_id != payment.external_id:
+        # The provider's id of the payment as it now knows it (Stripe: the PaymentIntent that
+        # the Checkout Session created), kept even when the event itself is out of date.
         payment.external_id = event.external_id[:255]
+        payment.save(update_fields=["external_id", "updated_at"])
     if kind == PaymentState.AUTHORIZED:
         if payment.state != State.PENDING:
             return False
