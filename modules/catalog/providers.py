@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
@@ -58,27 +59,16 @@ class CatalogMetrics:
 class CatalogWidgets:
     def get_widgets(self, platform: Any, user: Any) -> list[Widget]:
         vendor_id = current_tenant().vendor_id
-        with scopes_disabled():
-            if vendor_id is not None:  # the vendor's portal dashboard
-                found = Product.objects.with_scopes_disabled().filter(vendor_id=vendor_id)
-            else:  # the staff dashboard: the platform's vendors
-                found = _platform_products(platform).distinct()
-            recent = list(found.select_related("vendor").order_by("-updated_at", "-pk")[:RECENT])
-        rows = [
-            {
-                "title": p.title,
-                "sku": p.sku,
-                "status": capfirst(p.get_status_display()),
-                "status_code": p.status,
-                "updated_at": p.updated_at,
-                "vendor": p.vendor.name,
-                "url": reverse(
-                    "catalog:vendor-product-edit",
-                    kwargs={"vendor_code": p.vendor.code, "pk": p.pk},
+        if vendor_id is not None:  # the vendor's portal dashboard: stale on its next change
+            rows = shared_cache.get_or_load(
+                f"orion:catalog:recent:{vendor_id}:{get_language()}",  # statuses are translated
+                lambda: _recent_rows(
+                    Product.objects.with_scopes_disabled().filter(vendor_id=vendor_id)
                 ),
-            }
-            for p in recent
-        ]
+                scope=categories.catalog_scope(vendor_id),
+            )
+        else:  # the staff dashboard: the platform's vendors
+            rows = _recent_rows(_platform_products(platform).distinct())
         return [
             Widget(
                 key="catalog.recent_products",
@@ -89,6 +79,26 @@ class CatalogWidgets:
                 module="catalog",
             )
         ]
+
+
+def _recent_rows(found: Any) -> list[dict[str, Any]]:
+    with scopes_disabled():
+        recent = list(found.select_related("vendor").order_by("-updated_at", "-pk")[:RECENT])
+    return [
+        {
+            "title": p.title,
+            "sku": p.sku,
+            "status": capfirst(p.get_status_display()),
+            "status_code": p.status,
+            "updated_at": p.updated_at,
+            "vendor": p.vendor.name,
+            "url": reverse(
+                "catalog:vendor-product-edit",
+                kwargs={"vendor_code": p.vendor.code, "pk": p.pk},
+            ),
+        }
+        for p in recent
+    ]
 
 
 class CatalogContext:

@@ -41,7 +41,8 @@ from django_scopes import scopes_disabled
 from modules.inventory import services
 from modules.tenancy.context import current
 from modules.tenancy.models import VendorPlatform
-from orion_core.contracts.stock import Availability, Reservation, StockLine
+from orion_core import shared_cache
+from orion_core.contracts.stock import Availability, Reservation, StockLine, stock_scope
 from orion_core.providers import Metric, Widget
 
 
@@ -132,7 +133,12 @@ class InventoryWidgets:
         ctx = current()
         if not ctx.vendor_id:
             return []
-        figures = services.summary([ctx.vendor_id], default=services.default_threshold(platform.pk))
+        default = services.default_threshold(platform.pk)
+        figures = shared_cache.get_or_load(  # stale on the vendor's next stock change
+            f"orion:inventory:summary:{ctx.vendor_id}:{default}",
+            lambda: services.summary([ctx.vendor_id], default=default),
+            scope=stock_scope(ctx.vendor_id),
+        )
         link = reverse("inventory:vendor-stock", kwargs={"vendor_code": ctx.vendor_code})
         return [
             Widget(

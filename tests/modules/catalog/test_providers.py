@@ -90,3 +90,21 @@ def test_the_context_is_for_the_storefront_only(shop, catalog_on):
     assert context_provider.get_context(request) == {}
     request.frontend, request.vendor = FrontendType.STOREFRONT, None
     assert context_provider.get_context(request) == {}
+
+
+def test_the_vendor_widget_is_cached_until_the_catalogue_changes(
+    shop, catalog_on, manager, django_capture_on_commit_callbacks
+):
+    from modules.catalog.services import products
+    from modules.catalog.services.products import ProductInput
+
+    ProductFactory(vendor=shop, title="Mine")
+    with tenant_context(catalog_on, shop):
+        widgets_provider.get_widgets(catalog_on, manager)  # warm
+        with CaptureQueriesContext(connection) as queries:
+            (widget,) = widgets_provider.get_widgets(catalog_on, manager)
+        assert [row["title"] for row in widget.context["rows"]] == ["Mine"] and not queries
+        with django_capture_on_commit_callbacks(execute=True):
+            products.save_product(shop, ProductInput(title="Newer", sku="NEW", price="5"))
+        (widget,) = widgets_provider.get_widgets(catalog_on, manager)
+    assert [row["title"] for row in widget.context["rows"]] == ["Newer", "Mine"]

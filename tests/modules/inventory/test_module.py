@@ -123,6 +123,26 @@ def test_the_vendor_widget_counts_only_the_vendors_stock(
     assert "99" not in item.html
 
 
+@pytest.mark.django_db
+def test_the_vendor_widget_follows_stock_changes(
+    platform, manager, shop, variant, django_capture_on_commit_callbacks
+):
+    """The figures are cached, and stale once the vendor's stock changes (its stock scope)."""
+
+    def on_hand() -> int:
+        response = manager.get("/vendor/shop-a/")
+        (item,) = [w for w in response.context["widgets"] if w.widget.module == "inventory"]
+        return item.widget.context["figures"].on_hand
+
+    with override_module(platform, "inventory"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.receive(shop, variant, 3)
+        assert on_hand() == on_hand() == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            services.receive(shop, variant, 2)
+        assert on_hand() == 5
+
+
 # --- the admin --------------------------------------------------------------------------------
 
 
