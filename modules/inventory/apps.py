@@ -89,6 +89,14 @@ class InventoryConfig(ModuleConfig):
                         permission="inventory.adjust",
                     ),
                     MenuItemDefinition(
+                        id="count",
+                        label=_("Count stock"),
+                        url_name="vendor-count",
+                        icon="check-square",
+                        order=135,
+                        permission="inventory.adjust",
+                    ),
+                    MenuItemDefinition(
                         id="locations",
                         label=_("Stock locations"),
                         url_name="vendor-locations",

@@ -120,6 +120,20 @@ class AdjustForm(StockFormMixin, forms.Form):
         return cleaned
 
 
+class CountForm(StockFormMixin, forms.Form):
+    """A stock take: what is on the shelf replaces the level (one adjustment of the
+    difference, reason "count"); counting 0 tracks a variant that was never received."""
+
+    sku = VariantBySkuField()
+    location = LocationChoiceField(
+        label=pgettext_lazy("inventory", "Location"),
+        required=False,
+        empty_label=pgettext_lazy("inventory", "Default location"),
+    )
+    quantity = forms.IntegerField(label=_("Units counted"), min_value=0, max_value=MAX_QUANTITY)
+    note = forms.CharField(label=pgettext_lazy("inventory", "Note"), max_length=200, required=False)
+
+
 class ThresholdForm(forms.Form):
     threshold = forms.IntegerField(
         label=_("Low-stock threshold"),

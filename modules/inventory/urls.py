@@ -17,6 +17,7 @@ vendor_urlpatterns = [
     path("movements/", vendor.MovementListView.as_view(), name="vendor-movements"),
     path("receive/", vendor.ReceiveView.as_view(), name="vendor-receive"),
     path("adjust/", vendor.AdjustView.as_view(), name="vendor-adjust"),
+    path("count/", vendor.CountView.as_view(), name="vendor-count"),
     path("locations/", vendor.LocationListView.as_view(), name="vendor-locations"),
     path("products/<int:pk>/threshold/", vendor.ThresholdView.as_view(), name="vendor-threshold"),
 ]

@@ -125,18 +125,19 @@ class StockFormView(PortalMixin, TemplateView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    movement = self.apply(form.cleaned_data)
+                    done = self.apply(form.cleaned_data)
             except ValidationError as error:
                 form.apply_errors(error)
             else:
-                messages.success(request, self.done_message(movement))
+                messages.success(request, self.done_message(done))
                 return HttpResponseRedirect(request.path)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
-    def apply(self, data: dict[str, Any]) -> StockMovement:
+    def apply(self, data: dict[str, Any]) -> Any:
+        """Change the stock; what it returns is what ``done_message`` tells about."""
         raise NotImplementedError
 
-    def done_message(self, movement: StockMovement) -> str:
+    def done_message(self, done: Any) -> str:
         raise NotImplementedError
 
 
@@ -198,6 +199,44 @@ class AdjustView(StockFormView):
             "location": movement.location.name,
             "change": movement.on_hand_delta,
             "on_hand": movement.on_hand_after,
+        }
+
+
+class CountView(StockFormView):
+    form_class = forms.CountForm
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Count stock")
+
+    @property
+    def submit(self) -> str:  # type: ignore[override]
+        return pgettext("inventory", "Set the level")
+
+    def apply(self, data: dict[str, Any]) -> tuple[StockMovement | None, Any, int]:
+        movement = services.set_level(
+            self.request.vendor,
+            data["sku"],
+            data["quantity"],
+            location=data["location"],
+            reason=StockMovement.Reason.COUNT,
+            note=data["note"],
+            user=self.request.user,
+        )
+        return movement, data["sku"], data["quantity"]
+
+    def done_message(self, done: tuple[StockMovement | None, Any, int]) -> str:
+        movement, variant, quantity = done
+        if movement is None:
+            return _("%(sku)s: %(quantity)s on hand, as counted; nothing changed.") % {
+                "sku": variant.sku,
+                "quantity": quantity,
+            }
+        return _("%(sku)s at %(location)s: counted %(on_hand)s (%(change)+d).") % {
+            "sku": movement.sku,
+            "location": movement.location.name,
+            "on_hand": movement.on_hand_after,
+            "change": movement.on_hand_delta,
         }
 
 

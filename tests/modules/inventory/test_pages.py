@@ -215,6 +215,35 @@ def test_bad_adjustments_are_refused_and_nothing_is_saved(
     assert inventory_rows(shop) == before
 
 
+def test_a_count_sets_the_level_and_tracks_a_variant_never_received(manager, shop, variant):
+    assert not services.stock_of(shop, [variant.pk])[variant.pk].tracked
+    response = manager.post(f"{PORTAL}count/", {"sku": "TEE-M", "quantity": "0"}, follow=True)
+    assert "TEE-M: 0 on hand, as counted; nothing changed." in response.content.decode()
+    counted = services.stock_of(shop, [variant.pk])[variant.pk]
+    assert counted.tracked and counted.available == 0  # sold out now, no receipt invented
+    assert not StockMovement.objects.with_scopes_disabled().filter(vendor=shop).exists()
+
+    services.receive(shop, variant, 5)
+    response = manager.post(f"{PORTAL}count/", {"sku": "TEE-M", "quantity": "3"}, follow=True)
+    assert "counted 3 (-2)" in response.content.decode()
+    with scopes_disabled():
+        last = StockMovement.objects.filter(vendor=shop).first()
+    assert (last.reason, last.on_hand_delta, last.on_hand_after) == ("count", -2, 3)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"quantity": "-1"}, "quantity"), ({"quantity": "1"}, "quantity"), ({}, "quantity")],
+)
+def test_bad_counts_are_refused_and_nothing_is_saved(manager, shop, variant, data, field):
+    services.receive(shop, variant, 5)
+    services.reserve(shop, "order-1", [StockLine(variant.pk, 2)])  # below 2: refused
+    before = inventory_rows(shop)
+    response = manager.post(f"{PORTAL}count/", {"sku": "TEE-M", **data})
+    assert response.status_code == 400 and response.context["form"].errors[field]
+    assert inventory_rows(shop) == before
+
+
 @pytest.mark.parametrize("role", ["viewer"])
 def test_viewers_see_stock_but_change_nothing(client_of, shop, variant, role):
     member = client_of(role)
@@ -226,6 +255,7 @@ def test_viewers_see_stock_but_change_nothing(client_of, shop, variant, role):
     assert member.get(f"{PORTAL}receive/").status_code == 403
     assert member.post(f"{PORTAL}receive/", {"sku": "TEE-M", "quantity": "1"}).status_code == 403
     assert member.post(f"{PORTAL}adjust/", {"sku": "TEE-M", "change": "1"}).status_code == 403
+    assert member.post(f"{PORTAL}count/", {"sku": "TEE-M", "quantity": "1"}).status_code == 403
     assert member.post(f"{PORTAL}locations/", {"name": "X", "code": "x"}).status_code == 403
     assert (
         member.post(
