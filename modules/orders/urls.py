@@ -1,0 +1,18 @@
+"""Orders' URLs, one list per frontend (mounted by orion_core/urls.py):
+
+    storefront_urlpatterns   /shop/<vendor_code>/orders/   cart, checkout, a customer's orders
+
+Guarded lists run behind the tenant guard; while orders is off for a platform they all 404.
+Reverse them as "orders:<name>".
+"""
+
+from django.urls import path
+
+from modules.orders.views import storefront
+
+storefront_urlpatterns = [
+    path("cart/", storefront.CartView.as_view(), name="cart"),
+    path("cart/add/", storefront.AddToCartView.as_view(), name="cart-add"),
+    path("cart/lines/<int:pk>/", storefront.CartLineView.as_view(), name="cart-line"),
+    path("cart/lines/<int:pk>/remove/", storefront.CartRemoveView.as_view(), name="cart-remove"),
+]
