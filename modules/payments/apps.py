@@ -73,6 +73,10 @@ class PaymentsConfigSchema(serializers.Serializer):
             raise serializers.ValidationError(
                 {"api_key": _("An API key is required for this provider.")}
             )
+        if provider is not None and provider.needs_client_id and not attrs.get("client_id"):
+            raise serializers.ValidationError(
+                {"client_id": _("A client ID is required for this provider.")}
+            )
         return attrs
 
 

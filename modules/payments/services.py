@@ -509,14 +509,22 @@ def capture(
             raise PaymentError(
                 _("At most %(max)s can be captured.") % {"max": found.amount}, field="amount"
             )
-        result = gateway_of(found.platform_id, found.gateway).capture(
-            _as_gateway_payment(found), wanted
-        )
-        if result.state != State.CAPTURED:
-            raise GatewayError(result.message or _("The payment provider did not capture it."))
-        who = source or source_of(user)
-        _captured(found, min(result.amount or wanted, found.amount), source=who, user=user, note="")
+        adapter = gateway_of(found.platform_id, found.gateway)
+        _capture_locked(found, wanted, adapter, source=source or source_of(user), user=user)
         return found
+
+
+def _capture_locked(
+    payment: Payment, amount: Decimal, adapter: PaymentGateway, *, source: str, user: Any
+) -> None:
+    """Have the gateway capture ``amount`` of a locked payment, then record it."""
+    result = adapter.capture(_as_gateway_payment(payment), amount)
+    if result.state != State.CAPTURED:
+        raise GatewayError(result.message or _("The payment provider did not capture it."))
+    if result.external_id:
+        payment.external_id = result.external_id[:255]
+    taken = min(result.amount or amount, payment.amount)
+    _captured(payment, taken, source=source, user=user, note="")
 
 
 def refund(
@@ -599,7 +607,8 @@ def handle_webhook(
     config = config_of(platform_id)
     if config.get("provider") != code:
         raise InvalidSignature(f"{code} is not this platform's payment provider")
-    event = gateways.build(code, settings_of(config)).parse_webhook(body, headers)
+    adapter = gateways.build(code, settings_of(config))
+    event = adapter.parse_webhook(body, headers)
     with transaction.atomic(), scopes_disabled():
         try:
             with transaction.atomic():
@@ -632,6 +641,10 @@ def handle_webhook(
             return record
         with scope(vendor=payment.vendor_id):
             applied = _apply_event(payment, event)
+            if applied and payment.state == State.AUTHORIZED and config["capture_automatically"]:
+                # The customer approved a payment the gateway does not capture by itself
+                # (PayPal): take it now. A refusal rolls the event back; the provider retries.
+                _capture_locked(payment, payment.amount, adapter, source=Source.GATEWAY, user=None)
         record.payment = payment
         record.outcome = (
             ProcessedWebhook.Outcome.APPLIED if applied else ProcessedWebhook.Outcome.STALE
@@ -656,13 +669,19 @@ def _payment_of_event(platform_id: int, code: str, event: WebhookEvent) -> Payme
 def _apply_event(payment: Payment, event: WebhookEvent) -> bool:
     """Apply a verified event to a locked payment; False when it is out of date (the payment
     already passed the state it tells of), so nothing changes."""
-    kind = event.kind
-    note = event.event_type[:255]
-    if event.external_id and event.external_id != payment.external_id:
+    applied = _apply_kind(payment, event)
+    if applied and event.external_id and event.external_id != payment.external_id:
         # The provider's id of the payment as it now knows it (Stripe: the PaymentIntent that
-        # the Checkout Session created), kept even when the event itself is out of date.
+        # the Checkout Session created; PayPal: the capture of the order). An out-of-date
+        # event never changes it.
         payment.external_id = event.external_id[:255]
         payment.save(update_fields=["external_id", "updated_at"])
+    return applied
+
+
+def _apply_kind(payment: Payment, event: WebhookEvent) -> bool:
+    kind = event.kind
+    note = event.event_type[:255]
     if kind == PaymentState.AUTHORIZED:
         if payment.state != State.PENDING:
             return False

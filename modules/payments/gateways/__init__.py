@@ -30,13 +30,15 @@ Factory = Callable[[GatewaySettings], PaymentGateway]
 class GatewayInfo:
     """A registered gateway: its code (stored on payments and in the config), the label the
     staff form shows, the factory's dotted path, whether it needs an API key, and whether it
-    sends webhooks (a gateway without them has no webhook endpoint)."""
+    sends webhooks (a gateway without them has no webhook endpoint), and whether it needs a
+    client id besides its key (PayPal's REST credentials are a pair)."""
 
     code: str
     label: str | Promise
     factory: str
     needs_api_key: bool
     has_webhooks: bool
+    needs_client_id: bool = False
 
 
 GATEWAYS: dict[str, GatewayInfo] = {
@@ -55,6 +57,14 @@ GATEWAYS: dict[str, GatewayInfo] = {
             "modules.payments.gateways.stripe.gateway",
             needs_api_key=True,
             has_webhooks=True,
+        ),
+        GatewayInfo(
+            "paypal",
+            "PayPal",
+            "modules.payments.gateways.paypal.gateway",
+            needs_api_key=True,
+            has_webhooks=True,
+            needs_client_id=True,
         ),
     )
 }
