@@ -110,6 +110,10 @@ def prepare_database(env: dict[str, str]) -> None:
             check=True,
             capture_output=True,
         )
+    if match:  # planner statistics of the fresh data, as autovacuum keeps them in production
+        subprocess.run(
+            [*psql, "ANALYZE"], env={**env, "PGDATABASE": name}, check=True, capture_output=True
+        )
 
 
 def free_port() -> int:
