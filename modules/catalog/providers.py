@@ -113,9 +113,7 @@ class CatalogContext:
         stock = storefront.stock_for(getattr(request, "modules", ()))
         platform_id = getattr(getattr(request, "platform", None), "pk", None)
         return {
-            "search_url": reverse("catalog:search", kwargs={"vendor_code": code}),
-            "products_url": reverse("catalog:products", kwargs={"vendor_code": code}),
-            "categories": category_nav(vendor),
+            **shop_links(vendor),
             "home_template": "catalog/storefront/home_featured.html",
             "featured": SimpleLazyObject(
                 lambda: storefront.cached_grid(
@@ -128,9 +126,10 @@ class CatalogContext:
         }
 
 
-def category_nav(vendor: Any) -> list[dict[str, Any]]:
-    """The vendor's category tree with each category's link, from the shared cache (reversing
-    a link per category on every page costs more than the rest of the navigation)."""
+def shop_links(vendor: Any) -> dict[str, Any]:
+    """The shop's search and product list URLs and its category tree with each category's
+    link, from the shared cache (reversing a URL per category on every page costs more than
+    the rest of the navigation)."""
 
     def entry(node: categories.Node) -> dict[str, Any]:
         return {
@@ -142,10 +141,16 @@ def category_nav(vendor: Any) -> list[dict[str, Any]]:
             "children": [entry(child) for child in node.children],
         }
 
+    def load() -> dict[str, Any]:
+        code = vendor.code
+        return {
+            "search_url": reverse("catalog:search", kwargs={"vendor_code": code}),
+            "products_url": reverse("catalog:products", kwargs={"vendor_code": code}),
+            "categories": [entry(node) for node in categories.category_tree(vendor)],
+        }
+
     return shared_cache.get_or_load(
-        f"orion:catalog:nav:{vendor.pk}",
-        lambda: [entry(node) for node in categories.category_tree(vendor)],
-        scope=categories.catalog_scope(vendor.pk),
+        f"orion:catalog:links:{vendor.pk}", load, scope=categories.catalog_scope(vendor.pk)
     )
 
 

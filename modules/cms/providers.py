@@ -16,6 +16,8 @@ request's tenant, ``modules.tenancy.context``); the staff dashboard the platform
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,7 +28,9 @@ from django.utils.translation import gettext as _
 from modules.cms.services import pages as page_service
 from modules.cms.services import storefront as storefront_service
 from modules.cms.services import theme as theme_service
+from modules.cms.services.cache import vendor_scope_name
 from modules.tenancy.context import current as current_tenant
+from orion_core import shared_cache
 from orion_core.modules.definition import FrontendType
 from orion_core.providers import Metric, Widget
 
@@ -48,9 +52,22 @@ class ContentContextProvider:
 
 
 def storefront_context(vendor: Any) -> dict[str, Any]:
+    """The shop's theme stylesheet URL, logo and page links, whole from the shared cache (one
+    round trip, no SQL, no stylesheet built or URL reversed when warm). Keyed by the vendor's
+    theme, so a new theme is a new entry; page and media changes bump the vendor's scope."""
+    theme_key = json.dumps(vendor.theme or {}, sort_keys=True, default=str)
+    digest = hashlib.blake2b(theme_key.encode(), digest_size=8).hexdigest()
+    return shared_cache.get_or_load(
+        f"orion:cms:storefront:{vendor.pk}:{digest}",
+        lambda: _storefront_context(vendor),
+        scope=vendor_scope_name(vendor.pk),
+    )
+
+
+def _storefront_context(vendor: Any) -> dict[str, Any]:
     theme = theme_service.theme_of(vendor)
     css = theme_service.theme_css(theme)
-    chrome = storefront_service.storefront_chrome(vendor)
+    chrome = storefront_service.load_chrome(vendor)
     theme_url = reverse("cms:theme", kwargs={"vendor_code": vendor.code})
     return {
         "theme_url": f"{theme_url}?v={theme_service.theme_version(css)}",

@@ -1,6 +1,6 @@
 """What the storefront and the platform site read on every request, from the shared cache.
 
-- ``storefront_chrome(vendor)``: the shop's page links and logo (one cache round trip);
+- ``load_chrome(vendor)``: the shop's page links and logo (cached by the context provider);
 - ``platform_shops(platform)``: the shops open on a platform, for its landing page;
 - ``vendor_stats`` / ``platform_stats``: the figures of the dashboards' content widgets.
 """
@@ -44,15 +44,11 @@ class Chrome:
     logo: Logo | None
 
 
-def storefront_chrome(vendor: Vendor) -> Chrome:
-    """The vendor's page links and logo; warm: no SQL, one cache round trip. A new logo is a
-    new theme, hence a new key; a page or media change bumps the vendor's scope."""
-    logo_id = theme_of(vendor).logo
-    nav, logo = shared_cache.get_or_load(
-        f"orion:cms:chrome:{vendor.pk}:{logo_id or 0}",
-        lambda: (load_vendor_nav(vendor.pk), _load_logo(vendor.pk, logo_id)),
-        scope=vendor_scope_name(vendor.pk),
-    )
+def load_chrome(vendor: Vendor) -> Chrome:
+    """The vendor's page links and logo, from the database (the storefront's context provider
+    caches what it builds from them, ``modules.cms.providers.storefront_context``)."""
+    nav = load_vendor_nav(vendor.pk)
+    logo = _load_logo(vendor.pk, theme_of(vendor).logo)
     return Chrome(
         nav=tuple(NavLink(slug, title) for slug, title in nav),
         logo=Logo(*logo) if logo else None,
