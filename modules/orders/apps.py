@@ -33,3 +33,7 @@ class OrdersConfig(ModuleConfig):
         PermissionDefinition("orders.manage", _("Manage orders"), roles=("manager", "staff")),
     )
     config_schema = OrdersConfigSchema
+
+    def ready(self) -> None:
+        super().ready()
+        from modules.orders import receivers  # noqa: F401 - connects the receivers

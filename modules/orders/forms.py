@@ -50,6 +50,75 @@ class LineQuantityForm(ServiceErrorsMixin, forms.Form):
     )
 
 
+class CheckoutForm(ServiceErrorsMixin, forms.Form):
+    """Contact, address and shipping. Prices are never read from it: ``expected_total`` is only
+    the total the customer was shown, checked against the server's (a difference refuses)."""
+
+    email = forms.EmailField(label=pgettext_lazy("orders", "E-mail"), max_length=254)
+    saved_address = forms.TypedChoiceField(
+        label=_("Saved address"), required=False, coerce=int, empty_value=None
+    )
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    line1 = forms.CharField(label=_("Address"), max_length=200, required=False)
+    line2 = forms.CharField(label=_("Address (continued)"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    city = forms.CharField(label=pgettext_lazy("orders", "City"), max_length=100, required=False)
+    country = forms.CharField(
+        label=pgettext_lazy("orders", "Country"),
+        max_length=2,
+        min_length=2,
+        required=False,
+        help_text=_("Two-letter code, e.g. FR."),
+    )
+    shipping_method = forms.ChoiceField(
+        label=_("Shipping method"), widget=forms.RadioSelect, choices=()
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    expected_total = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, max_digits=14, decimal_places=2
+    )
+
+    ADDRESS_FIELDS = ("name", "line1", "city", "country")
+
+    def __init__(self, *args: Any, addresses: Any = (), methods: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.addresses = {address.pk: address for address in addresses}
+        self.fields["saved_address"].choices = [("", _("— a new address —"))] + [
+            (pk, str(address)) for pk, address in self.addresses.items()
+        ]
+        if not self.addresses:
+            del self.fields["saved_address"]
+        self.fields["shipping_method"].choices = list(methods)
+
+    def clean_country(self) -> str:
+        return (self.cleaned_data.get("country") or "").strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = data.get("saved_address")
+        if chosen is not None:
+            address = self.addresses.get(chosen)
+            if address is None:
+                self.add_error("saved_address", _("Choose one of your addresses."))
+                return data
+            data.update(
+                line1=address.line1,
+                line2=address.line2,
+                city=address.city,
+                postal_code=address.postal_code,
+                country=address.country,
+            )
+            data.setdefault("name", "")
+            return data
+        for name in self.ADDRESS_FIELDS:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        country = data.get("country") or ""
+        if country and not (len(country) == 2 and country.isalpha() and country.isascii()):
+            self.add_error("country", _("Enter a two-letter country code, e.g. FR or DE."))
+        return data
+
+
 class OrderSettingsForm(forms.ModelForm):
     class Meta:
         model = OrderSettings

@@ -15,4 +15,8 @@ storefront_urlpatterns = [
     path("cart/add/", storefront.AddToCartView.as_view(), name="cart-add"),
     path("cart/lines/<int:pk>/", storefront.CartLineView.as_view(), name="cart-line"),
     path("cart/lines/<int:pk>/remove/", storefront.CartRemoveView.as_view(), name="cart-remove"),
+    path("checkout/", storefront.CheckoutView.as_view(), name="checkout"),
+    path("placed/<str:number>/", storefront.ConfirmationView.as_view(), name="confirmation"),
+    path("my-orders/", storefront.OrderHistoryView.as_view(), name="orders"),
+    path("my-orders/<str:number>/", storefront.OrderDetailView.as_view(), name="order"),
 ]

@@ -414,6 +414,18 @@ def mark_paid(
         return order
 
 
+def confirm_payment(order: Order, *, user: Any = None, actor: str = "vendor") -> Order:
+    """The vendor (or staff) says the money arrived (a bank transfer, cash): the payment is
+    captured through the payments contract and the order marked paid, together."""
+    with vendor_work(order.vendor_id):
+        if Status.PAID not in allowed(order):
+            _transition(order, Status.PAID, user=user, actor=actor)  # raises, with the reason
+        from modules.orders.services import payment
+
+        payment.capture(order, user=user)
+        return mark_paid(order, user=user, actor=actor)
+
+
 def fulfil(
     order: Order, *, tracking_number: str = "", user: Any = None, actor: str = "vendor"
 ) -> Order:
@@ -461,7 +473,7 @@ def cancel(order: Order, *, reason: str = "", user: Any = None, actor: str = "ve
         stock_for(locked.platform_id).release(locked.vendor_id, locked.stock_reference)
         from modules.orders.services import payment
 
-        payment.cancel(locked)
+        payment.cancel(locked, user=user)
         order_cancelled.send_on_commit(
             MODULE,
             platform_id=locked.platform_id,
@@ -481,7 +493,7 @@ def refund(order: Order, *, reason: str = "", user: Any = None, actor: str = "ve
         locked = _transition(order, Status.REFUNDED, user=user, actor=actor, message=reason)
         from modules.orders.services import payment
 
-        payment.refund(locked)
+        payment.refund(locked, reason=reason, user=user)
         return order
 
 

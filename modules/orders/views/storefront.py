@@ -9,21 +9,30 @@ page with the errors at their fields and a 400, and nothing is saved.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
-from modules.customers.views.storefront import ShopMixin
+from modules.customers import auth
+from modules.customers.models import CustomerAddress
+from modules.customers.views.storefront import CustomerRequiredMixin, ShopMixin
 from modules.orders import forms
-from modules.orders.services import carts
+from modules.orders.models import Order
+from modules.orders.services import carts, checkout, orders, payment
+from modules.orders.services.errors import OrderError, SoldOut
 from orion_core.contracts import provider_for
 from orion_core.contracts.stock import STOCK, StockProvider
+
+PLACED_KEY = "orion_orders_placed_{vendor}"  # the orders this browser placed, for their pages
+PLACED_KEEP = 20
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 
 def shop_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
@@ -121,3 +130,186 @@ class CartRemoveView(CartView):
             return self.invalid(form)
         messages.success(request, _("Removed from your cart."))
         return HttpResponseRedirect(shop_url(request, "cart"))
+
+
+def remember_placed(request: HttpRequest, order: Order) -> None:
+    key = PLACED_KEY.format(vendor=order.vendor_id)
+    placed = [pk for pk in request.session.get(key, []) if pk != order.pk]
+    request.session[key] = [order.pk, *placed][:PLACED_KEEP]
+
+
+def may_see(request: HttpRequest, order: Order) -> bool:
+    """The customer who placed it, or the browser that did (a guest's confirmation page)."""
+    customer = auth.current_customer(request)
+    if customer is not None and order.customer_id == customer.pk:
+        return True
+    return order.pk in request.session.get(PLACED_KEY.format(vendor=order.vendor_id), [])
+
+
+class CheckoutView(OrdersShopMixin, TemplateView):
+    """One page: contact, address (a saved one for customers), shipping, the order's summary,
+    and the button that places it. POST places the order once (see ``services.checkout``):
+    a second submit of the same form, or a request repeating an ``Idempotency-Key`` header,
+    gets the first order's confirmation. Errors come back with a 400 and nothing ordered."""
+
+    template_name = "orders/storefront/checkout.html"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.customer = auth.current_customer(request)
+
+    def get_form(self, data: Any = None) -> forms.CheckoutForm:
+        addresses = (
+            list(CustomerAddress.objects.filter(customer=self.customer))
+            if self.customer is not None
+            else []
+        )
+        initial = {"shipping_method": orders.SHIPPING_STANDARD, "token": uuid.uuid4().hex}
+        if self.customer is not None:
+            initial.update(email=self.customer.email, name=self.customer.full_name)
+            default = next((a for a in addresses if a.is_default), None)
+            if default is not None:
+                initial["saved_address"] = default.pk
+        return forms.CheckoutForm(
+            data,
+            initial=initial,
+            addresses=addresses,
+            methods=orders.shipping_methods().items(),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        cart = carts.current_cart(self.request)
+        method = self.request.POST.get("shipping_method") or orders.SHIPPING_STANDARD
+        if method not in orders.shipping_methods():
+            method = orders.SHIPPING_STANDARD
+        summary = carts.view(cart, stock=self.stock(), shipping_method=method)
+        form = kwargs.pop("form", None) or self.get_form()
+        if summary.totals is not None and not form.is_bound:
+            form.initial["expected_total"] = summary.totals.total
+        return super().get_context_data(
+            cart=summary,
+            form=form,
+            payment_method=payment.method(self.request.platform),  # type: ignore[attr-defined]
+            breadcrumbs=[{"name": _("Checkout"), "url": ""}],
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form(request.POST)
+        header_key = request.META.get(IDEMPOTENCY_HEADER, "")
+        token = header_key or request.POST.get("token", "")
+        scope = "header" if header_key else "form"
+        if token and (done := self._replayed(scope, token)) is not None:
+            return done
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        cart = carts.current_cart(request)
+        if cart is None:
+            form.add_error(None, _("Your cart is empty."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        order_data = checkout.CheckoutData(
+            email=data["email"],
+            address=orders.Address(
+                name=data.get("name") or getattr(self.customer, "full_name", "") or data["email"],
+                line1=data["line1"],
+                line2=data.get("line2") or "",
+                city=data["city"],
+                postal_code=data.get("postal_code") or "",
+                country=data["country"],
+            ),
+            shipping_method=data["shipping_method"],
+            expected_total=data.get("expected_total"),
+        )
+        try:
+            placed = checkout.place(
+                cart,
+                order_data,
+                platform=request.platform,  # type: ignore[attr-defined]
+                stock=self.stock(),
+                customer=self.customer,
+                idempotency=(scope, token),
+                return_url=request.build_absolute_uri(shop_url(request, "orders")),
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        except SoldOut as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except checkout.IdempotencyConflict as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        except OrderError as error:
+            form.add_error(None, error.message)
+        else:
+            remember_placed(request, placed.order)
+            return HttpResponseRedirect(
+                shop_url(request, "confirmation", number=placed.order.number)
+            )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _replayed(self, scope: str, token: str) -> HttpResponse | None:
+        """A request repeating a key that already placed an order: that order's page."""
+        try:
+            order = checkout.replay(self.request.vendor.pk, scope, token)  # type: ignore[attr-defined]
+        except ValidationError:
+            return None
+        if order is None:
+            return None
+        remember_placed(self.request, order)
+        return HttpResponseRedirect(shop_url(self.request, "confirmation", number=order.number))
+
+
+class ConfirmationView(OrdersShopMixin, TemplateView):
+    """The order just placed: its number, lines, totals and what to do to pay. Shown to the
+    browser that placed it and to the customer it belongs to; anyone else gets a 404."""
+
+    template_name = "orders/storefront/confirmation.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        order = Order.objects.filter(number=self.kwargs["number"]).first()
+        if order is None or not may_see(self.request, order):
+            raise Http404(_("No such order."))
+        return super().get_context_data(
+            order=order,
+            lines=list(order.lines.all()),
+            payment_status=payment.status(order),
+            payment_method=payment.method(order.platform_id),
+            breadcrumbs=[{"name": _("Order confirmed"), "url": ""}],
+            **kwargs,
+        )
+
+
+class OrderHistoryView(CustomerRequiredMixin, OrdersShopMixin, ListView):
+    """A logged-in customer's orders at this shop, newest first."""
+
+    template_name = "orders/storefront/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 20
+
+    def get_queryset(self) -> Any:
+        return Order.objects.filter(customer=self.customer).order_by("-placed_at", "-pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(breadcrumbs=[{"name": _("My orders"), "url": ""}], **kwargs)
+
+
+class OrderDetailView(CustomerRequiredMixin, OrdersShopMixin, TemplateView):
+    """One of the customer's orders: lines, totals, status, history of its status."""
+
+    template_name = "orders/storefront/order_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        order = Order.objects.filter(customer=self.customer, number=self.kwargs["number"]).first()
+        if order is None:
+            raise Http404(_("No such order."))
+        return super().get_context_data(
+            order=order,
+            lines=list(order.lines.all()),
+            payment_method=payment.method(order.platform_id),
+            breadcrumbs=[
+                {"name": _("My orders"), "url": shop_url(self.request, "orders")},
+                {"name": order.number, "url": ""},
+            ],
+            **kwargs,
+        )
