@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from modules.payments import gateways
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    Tier,
+)
 
 
 class PaymentsConfigSchema(serializers.Serializer):
@@ -91,6 +98,30 @@ class PaymentsConfig(ModuleConfig):
         PermissionDefinition(
             "payments.view", _("View payments"), roles=("manager", "staff", "viewer")
         ),
+        PermissionDefinition(
+            "payments.confirm",
+            _("Confirm manual payments"),
+            description=_("Mark a bank transfer or cash payment as received."),
+            roles=("manager", "staff"),
+        ),
         PermissionDefinition("payments.refund", _("Refund payments"), roles=("manager",)),
     )
     config_schema = PaymentsConfigSchema
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="payments",
+                label=_("Payments"),
+                order=500,
+                items=(
+                    MenuItemDefinition(
+                        id="payments",
+                        label=_("Payments"),
+                        url_name="vendor-payments",
+                        icon="credit-card",
+                        permission="payments.view",
+                    ),
+                ),
+            ),
+        ),
+    }

@@ -1,9 +1,14 @@
-"""What payments offers the rest of Orion: the payments contract.
+"""What payments offers the rest of Orion: the payments contract, dashboard figures, a widget.
 
 ``payments_provider`` answers ``orion_core.contracts.payments`` for platforms with payments on
 (orders calls ``provider_for(PAYMENTS, enabled_modules)`` and never imports this module). It
 translates the contract's calls to ``modules.payments.services`` and the stored payments to
 the contract's dataclasses; the rules are the contract's, kept by the services.
+
+Dashboards: ``metrics_provider`` gives the staff dashboard a platform's figures (payments
+awaiting, money taken and refunded this month) over every vendor's payments on it;
+``widgets_provider`` gives the vendor dashboard (a vendor in the tenant context, a member who
+holds ``payments.view``) the same figures for that vendor. One query each.
 """
 
 from __future__ import annotations
@@ -11,8 +16,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from modules.payments import services
+from modules.tenancy.context import current
 from orion_core.contracts.payments import NextAction, PaymentMethod, PaymentStatus
+from orion_core.providers import Metric, Widget
 
 
 class Payments:
@@ -64,3 +74,52 @@ class Payments:
 
 
 payments_provider = Payments()
+
+
+class PaymentsMetrics:
+    """Staff dashboard: the platform's payments awaiting, taken and refunded this month."""
+
+    def get_metrics(self, platform: Any) -> list[Metric]:
+        month = services.summary(platform.pk, since=services.month_start())
+        return [
+            Metric("payments.pending", _("Payments awaiting"), month.pending, module="payments"),
+            Metric(
+                "payments.captured_month",
+                _("Taken this month"),
+                month.captured,
+                module="payments",
+            ),
+            Metric(
+                "payments.refunded_month",
+                _("Refunded this month"),
+                month.refunded,
+                module="payments",
+            ),
+        ]
+
+
+metrics_provider = PaymentsMetrics()
+
+
+class PaymentsWidgets:
+    """The payments widget on a vendor's dashboard (the vendor of the tenant context)."""
+
+    def get_widgets(self, platform: Any, user: Any) -> list[Widget]:
+        ctx = current()
+        if not ctx.vendor_id:
+            return []
+        figures = services.summary(platform.pk, [ctx.vendor_id], since=services.month_start())
+        link = reverse("payments:vendor-payments", kwargs={"vendor_code": ctx.vendor_code})
+        return [
+            Widget(
+                "payments.summary",
+                _("Payments"),
+                "payments/widgets/summary.html",
+                {"figures": figures, "link": link},
+                order=300,
+                module="payments",
+            )
+        ]
+
+
+widgets_provider = PaymentsWidgets()

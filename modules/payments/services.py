@@ -735,7 +735,9 @@ def payment_list(*, search: str = "", state: str = "", gateway: str = "") -> Que
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """Figures for dashboards, over some vendors' payments on one platform."""
+    """Figures for dashboards, over some vendors' payments on one platform: the payments still
+    awaiting their money (whenever started), and the money taken and refunded of the payments
+    started since a date (all of them without one)."""
 
     pending: int
     captured_count: int
@@ -744,19 +746,18 @@ class Summary:
 
 
 def summary(platform_id: int, vendor_ids: Any = None, *, since: Any = None) -> Summary:
-    """Payments of ``platform_id`` (of ``vendor_ids`` only, if given; since ``since``), across
-    vendors, in one query."""
+    """Payments of ``platform_id`` (of ``vendor_ids`` only, if given), across vendors, in one
+    query."""
+    recent = Q(created_at__gte=since) if since is not None else Q()
     with scopes_disabled():
         qs = Payment.objects.filter(platform_id=platform_id)
         if vendor_ids is not None:
             qs = qs.filter(vendor_id__in=vendor_ids)
-        if since is not None:
-            qs = qs.filter(created_at__gte=since)
         totals = qs.aggregate(
             pending=Count("pk", filter=Q(state__in=NOT_CAPTURED)),
-            captured_count=Count("pk", filter=Q(captured__gt=0)),
-            captured=Coalesce(Sum("captured"), ZERO),
-            refunded=Coalesce(Sum("refunded"), ZERO),
+            captured_count=Count("pk", filter=recent & Q(captured__gt=0)),
+            captured=Coalesce(Sum("captured", filter=recent), ZERO),
+            refunded=Coalesce(Sum("refunded", filter=recent), ZERO),
         )
     return Summary(**totals)
 

@@ -1,0 +1,42 @@
+"""Dashboard figures: the staff metrics over a platform, the vendor widget over its vendor,
+silent while payments is off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from modules.payments import services
+from orion_core.providers import collect_metrics, collect_widgets
+from orion_core.services import ModuleService
+from orion_core.testing import override_module
+from tests.modules.payments.conftest import start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_metrics_over_the_platform(platform, shop, other_shop):
+    with override_module(platform, "payments"):
+        start(platform, shop, "ORD-1", "10.00")
+        services.capture(shop, start(platform, shop, "ORD-2", "20.00"))
+        services.refund(shop, "ORD-2", "5.00")
+        services.capture(other_shop, start(platform, other_shop, "ORD-3", "30.00"))
+        enabled = ModuleService().enabled_codes(platform)
+        metrics = {m.key: m.value for m in collect_metrics(platform, enabled)}
+    assert metrics["payments.pending"] == 1
+    assert metrics["payments.captured_month"] == Decimal("50.00")
+    assert metrics["payments.refunded_month"] == Decimal("5.00")
+    enabled = ModuleService().enabled_codes(platform)
+    assert not [m for m in collect_metrics(platform, enabled) if m.module == "payments"]
+    assert not [w for w in collect_widgets(platform, None, enabled) if w.module == "payments"]
+
+
+def test_the_vendor_widget_counts_only_the_vendors_payments(platform, shop, other_shop, manager):
+    with override_module(platform, "payments"):
+        services.capture(shop, start(platform, shop, "ORD-1", "12.00"))
+        services.capture(other_shop, start(platform, other_shop, "ORD-2", "990.00"))
+        response = manager.get("/vendor/shop-a/")
+    (item,) = [w for w in response.context["widgets"] if w.widget.module == "payments"]
+    assert item.widget.context["figures"].captured == Decimal("12.00")
+    assert "990" not in item.html
