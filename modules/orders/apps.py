@@ -1,7 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    ScheduledTask,
+    Tier,
+)
 
 
 class OrdersConfigSchema(serializers.Serializer):
@@ -33,6 +41,52 @@ class OrdersConfig(ModuleConfig):
         PermissionDefinition("orders.manage", _("Manage orders"), roles=("manager", "staff")),
     )
     config_schema = OrdersConfigSchema
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="orders",
+                label=_("Orders"),
+                order=200,
+                items=(
+                    MenuItemDefinition(
+                        id="orders",
+                        label=_("Orders"),
+                        url_name="vendor-orders",
+                        icon="shopping-bag",
+                        permission="orders.view",
+                    ),
+                    MenuItemDefinition(
+                        id="order-settings",
+                        label=_("Shipping and tax"),
+                        url_name="vendor-settings",
+                        icon="settings",
+                        order=110,
+                        permission="orders.view",
+                    ),
+                ),
+            ),
+        ),
+        FrontendType.ADMIN: (
+            MenuSectionDefinition(
+                id="orders",
+                label=_("Orders"),
+                order=250,
+                items=(
+                    MenuItemDefinition(
+                        id="staff-orders", label=_("Orders"), url_name="staff-orders", icon="list"
+                    ),
+                ),
+            ),
+        ),
+    }
+    scheduled_tasks = (
+        ScheduledTask(
+            name="release-expired",
+            task="orders.release_expired_orders",
+            schedule="*/5 * * * *",  # every five minutes
+            description="Cancel unpaid orders past their time to pay and release their stock.",
+        ),
+    )
 
     def ready(self) -> None:
         super().ready()
