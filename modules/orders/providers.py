@@ -53,7 +53,7 @@ class OrdersMetrics:
     """Staff dashboard: the platform's orders today, revenue this month, average order."""
 
     def get_metrics(self, platform: Any) -> list[Metric]:
-        found = queries.figures(platform=platform)
+        found = queries.cached_figures(platform=platform)
         return [
             Metric("orders.today", _("Orders today"), found.orders_today, module="orders"),
             Metric(
@@ -88,7 +88,7 @@ class OrdersWidgets:
         ctx = current()
         if not ctx.vendor_id:
             return []
-        found = queries.figures(vendor_id=ctx.vendor_id)
+        found = queries.cached_figures(vendor_id=ctx.vendor_id)
         link = reverse("orders:vendor-orders", kwargs={"vendor_code": ctx.vendor_code})
         return [
             Widget(

@@ -36,7 +36,7 @@ from django_scopes import scope, scopes_disabled
 from modules.orders import money
 from modules.orders.models import Order, OrderCounter, OrderEvent, OrderLine, OrderSettings
 from modules.orders.services.errors import IllegalTransition, OrderError
-from orion_core import state
+from orion_core import shared_cache, state
 from orion_core.contracts import provider_for
 from orion_core.contracts.stock import STOCK, ReservationExpired, StockProvider
 from orion_core.domain_events import order_cancelled, order_fulfilled, order_paid, order_placed
@@ -278,6 +278,7 @@ def create_order(
         )
         _reserve(order, lines)
         record(order, OrderEvent.Kind.PLACED, to_status=order.status, user=user, actor=actor)
+        _changed(order)
         if customer is not None:
             from modules.customers.services import record_order
 
@@ -309,6 +310,13 @@ def _reserve(order: Order, lines: Sequence[PricedLine]) -> None:
         [StockLine(pk, quantity) for pk, quantity in merged.items()],
         expires_at=order.expires_at,
     )
+
+
+def _changed(order: Order) -> None:
+    """Dashboards' cached figures of the order's platform and vendor are stale on commit."""
+    from modules.orders.services.queries import figures_scopes
+
+    shared_cache.bump_on_commit(*figures_scopes(order.platform_id, order.vendor_id))
 
 
 # --- history ------------------------------------------------------------------------------------
@@ -373,6 +381,7 @@ def _transition(
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", TIMESTAMPS[to], *changes])
+    _changed(locked)
     record(
         locked,
         OrderEvent.Kind.STATUS,

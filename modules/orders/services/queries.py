@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from modules.orders.models import Order, OrderLine
+from orion_core import shared_cache
 
 PAID_STATUSES = (Order.Status.PAID, Order.Status.FULFILLED, Order.Status.COMPLETED)
 
@@ -62,6 +63,28 @@ class Figures:
     average_order: Decimal
     awaiting_payment: int
     to_fulfil: int
+
+
+def figures_scopes(platform_id: int | None, vendor_id: int) -> tuple[str, ...]:
+    """The shared-cache scopes an order change bumps (its platform's and its vendor's)."""
+    scopes = [f"orders:vendor:{vendor_id}"]
+    if platform_id is not None:
+        scopes.append(f"orders:platform:{platform_id}")
+    return tuple(scopes)
+
+
+def cached_figures(*, platform: Any = None, vendor_id: int | None = None) -> Figures:
+    """``figures`` from the shared cache (dashboards ask on every visit), per day: any change
+    of an order of that platform or vendor makes it stale on commit, so it is never wrong."""
+    day = timezone.localdate().isoformat()
+    if platform is not None:
+        pk = getattr(platform, "pk", platform)
+        key, scope = f"orion:orders:figures:platform:{pk}:{day}", f"orders:platform:{pk}"
+    else:
+        key, scope = f"orion:orders:figures:vendor:{vendor_id}:{day}", f"orders:vendor:{vendor_id}"
+    return shared_cache.get_or_load(
+        key, lambda: figures(platform=platform, vendor_id=vendor_id), scope=scope
+    )
 
 
 def figures(*, platform: Any = None, vendor_id: int | None = None) -> Figures:

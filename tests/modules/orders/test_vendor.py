@@ -211,3 +211,35 @@ def test_metrics_and_widgets(shop, orders_on, tee, user):
         (widget,) = widgets_provider.get_widgets(orders_on, user)
     assert widget.context["figures"].to_fulfil == 1
     assert widgets_provider.get_widgets(orders_on, user) == []
+
+
+def test_the_scheduled_task_cancels_expired_orders(shop, orders_on, tee):
+    from modules.orders.apps import OrdersConfig
+    from modules.orders.tasks import release_expired_orders
+
+    (task,) = OrdersConfig.scheduled_tasks
+    assert task.task == release_expired_orders.name
+    old = place(shop, orders_on, (tee, 1))
+    with scopes_disabled():
+        Order.objects.filter(pk=old.pk).update(expires_at=timezone.now())
+    assert release_expired_orders.delay().get() == 1
+    assert release_expired_orders() == 0
+    old.refresh_from_db()
+    assert old.status == "cancelled"
+
+
+def test_cached_figures_follow_every_order_change(
+    shop, orders_on, tee, django_capture_on_commit_callbacks
+):
+    def today() -> int:
+        metrics = {m.key: m.value for m in metrics_provider.get_metrics(orders_on)}
+        return metrics["orders.today"]
+
+    assert today() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(shop, orders_on, (tee, 1))
+    assert today() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        orders.mark_paid(order)
+    metrics = {m.key: m.value for m in metrics_provider.get_metrics(orders_on)}
+    assert (metrics["orders.revenue_month"], metrics["orders.awaiting_payment"]) == ("14.90", 0)
