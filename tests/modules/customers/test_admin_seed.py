@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.test import Client
 
 from modules.customers.factories import (
@@ -79,11 +76,3 @@ def test_seed_demo_adds_customers_to_demo_vendors_idempotently(platform):
     with scopes_disabled():
         assert Customer.objects.filter(vendor=vendor).count() == len(DEMO_CUSTOMERS)
         assert Customer.objects.count() == len(DEMO_CUSTOMERS)
-
-
-def test_seed_demo_command_runs_twice(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
-    with scopes_disabled():
-        emails = list(Customer.objects.values_list("vendor_id", "email"))
-    assert len(emails) == len(set(emails))

@@ -41,6 +41,13 @@ def counts() -> dict[str, int]:
         }
 
 
+def media_count() -> int:
+    from modules.cms.models import Media
+
+    with scopes_disabled():
+        return Media.objects.count()
+
+
 def logged_in(host: str, spec) -> Client:
     """A client on ``host`` logged in through the login page with the demo credentials (the
     page passes the request to authenticate(), as django-axes requires)."""
@@ -52,9 +59,15 @@ def logged_in(host: str, spec) -> Client:
     return client
 
 
-def test_seed_creates_active_vendors_with_owners_on_their_platforms():
-    seed()
-    with scopes_disabled():
+def test_one_seed_makes_working_shops(subtests):
+    """One seed (it takes seconds), every promise of it checked as a subtest."""
+    from modules.catalog.models import Product, ProductImage
+    from modules.cms.models import Media
+    from modules.inventory.models import StockLevel
+
+    out = seed()
+
+    with subtests.test("active vendors with owners on their platforms"), scopes_disabled():
         for spec in DEMO_VENDORS:
             vendor = Vendor.objects.get(code=spec.code)
             assert vendor.is_active and vendor.name == spec.name
@@ -67,63 +80,35 @@ def test_seed_creates_active_vendors_with_owners_on_their_platforms():
             # customers' seed runs after tenancy's, so the demo shops have customers
             assert Customer.objects.filter(vendor=vendor).exists()
 
+    with subtests.test("the summary prints the owner logins and urls"):
+        assert f"{ACME.username} / {ACME.password}" in out
+        assert f"{GLOBEX.username} / {GLOBEX.password}" in out
+        assert "http://localhost:8000/vendor/acme-shop/" in out
+        assert "http://localhost:8000/shop/acme-shop/" in out
+        assert "http://loyalty.localhost:8000/vendor/globex-store/" in out
 
-def test_seeding_again_changes_nothing_and_keeps_a_changed_password():
-    seed()
-    before = counts()
-    owner = get_user_model().objects.get(username=ACME.username)
-    owner.set_password("changed by the owner")
-    owner.save()
+    with subtests.test("the owner logs in and opens the portal and storefront"):
+        client = logged_in("localhost", ACME)
+        response = client.get("/vendor/acme-shop/")
+        assert response.wsgi_request.user.username == ACME.username
+        assert response.status_code == 200
+        assert response.context["role"] == Membership.Role.OWNER
+        assert b"Acme Shop" in response.content
+        assert Client(HTTP_HOST="localhost").get("/shop/acme-shop/").status_code == 200
 
-    seed()
+    with subtests.test("each owner sees only their own vendor"):
+        acme_owner = logged_in("localhost", ACME)
+        assert acme_owner.get("/vendor/globex-store/").status_code == 404
+        # Also on globex's own platform, where the vendor exists: not a member, so 404.
+        acme_owner_on_loyalty = logged_in("loyalty.localhost", ACME)
+        assert acme_owner_on_loyalty.get("/vendor/globex-store/").status_code == 404
+        globex_owner = logged_in("loyalty.localhost", GLOBEX)
+        assert globex_owner.get("/vendor/globex-store/").status_code == 200
+        assert globex_owner.get("/vendor/acme-shop/").status_code == 404
 
-    assert counts() == before
-    owner.refresh_from_db()
-    assert owner.check_password("changed by the owner")
-    assert not owner.check_password(ACME.password)
-
-
-def test_the_summary_prints_the_owner_logins_and_urls():
-    out = seed()
-    assert f"{ACME.username} / {ACME.password}" in out
-    assert f"{GLOBEX.username} / {GLOBEX.password}" in out
-    assert "http://localhost:8000/vendor/acme-shop/" in out
-    assert "http://localhost:8000/shop/acme-shop/" in out
-    assert "http://loyalty.localhost:8000/vendor/globex-store/" in out
-
-
-def test_the_owner_logs_in_and_opens_the_portal_and_storefront():
-    seed()
-    client = logged_in("localhost", ACME)
-    response = client.get("/vendor/acme-shop/")
-    assert response.wsgi_request.user.username == ACME.username
-    assert response.status_code == 200
-    assert response.context["role"] == Membership.Role.OWNER
-    assert b"Acme Shop" in response.content
-    assert Client(HTTP_HOST="localhost").get("/shop/acme-shop/").status_code == 200
-
-
-def test_each_owner_sees_only_their_own_vendor():
-    seed()
-    acme_owner = logged_in("localhost", ACME)
-    assert acme_owner.get("/vendor/globex-store/").status_code == 404
-    # Also on globex's own platform, where the vendor exists: not a member, so 404.
-    acme_owner_on_loyalty = logged_in("loyalty.localhost", ACME)
-    assert acme_owner_on_loyalty.get("/vendor/globex-store/").status_code == 404
-    globex_owner = logged_in("loyalty.localhost", GLOBEX)
-    assert globex_owner.get("/vendor/globex-store/").status_code == 200
-    assert globex_owner.get("/vendor/acme-shop/").status_code == 404
-
-
-def test_the_demo_shops_show_products_with_pictures_and_stock():
-    """The catalogue, inventory and cms seeds run after tenancy's: a demo storefront is a shop."""
-    from modules.catalog.models import Product, ProductImage
-    from modules.cms.models import Media
-    from modules.inventory.models import StockLevel
-
-    out = seed()
-    assert "demo pictures added" in out
-    with scopes_disabled():
+    # The catalogue, inventory and cms seeds run after tenancy's: a demo storefront is a shop.
+    with subtests.test("the demo shops show products with pictures and stock"), scopes_disabled():
+        assert "demo pictures added" in out
         for spec in DEMO_VENDORS:
             vendor = Vendor.objects.get(code=spec.code)
             products = Product.objects.filter(vendor=vendor)
@@ -133,7 +118,25 @@ def test_the_demo_shops_show_products_with_pictures_and_stock():
             assert Media.objects.filter(vendor=vendor, original_name__startswith="demo-").count()
             assert StockLevel.objects.filter(vendor=vendor).exists()
             assert vendor.theme.get("preset")
-        pictures = Media.objects.count()
-    assert "demo pictures added" not in seed()  # idempotent: nothing made twice
+
+
+def test_seeding_again_changes_nothing_and_keeps_a_changed_password():
+    seed()
+    before = counts()
+    owner = get_user_model().objects.get(username=ACME.username)
+    owner.set_password("changed by the owner")
+    owner.save()
+
+    pictures = media_count()
+
+    out = seed()
+
+    assert counts() == before
+    assert "demo pictures added" not in out
+    assert media_count() == pictures  # nothing made twice
+    owner.refresh_from_db()
+    assert owner.check_password("changed by the owner")
+    assert not owner.check_password(ACME.password)
     with scopes_disabled():
-        assert Media.objects.count() == pictures
+        emails = list(Customer.objects.values_list("vendor_id", "email"))
+    assert len(emails) == len(set(emails))
