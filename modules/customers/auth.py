@@ -8,8 +8,14 @@ may hold accounts at several shops at once.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 from django.utils.crypto import constant_time_compare, salted_hmac
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import SessionAuthentication
 
 from modules.customers import services
 from modules.customers.models import Customer
@@ -40,6 +46,7 @@ def login(request: HttpRequest, customer: Customer) -> None:
     """Log ``customer`` in at their vendor's shop, with a new session key (no fixation)."""
     vendor = customer.vendor
     request.session.cycle_key()
+    rotate_token(request)  # as Django's login does: a token seen before login is worthless after
     request.session[session_key(vendor)] = customer.pk
     request.session[_hash_key(vendor)] = _session_hash(customer)
     services.touch_last_login(customer)
@@ -84,3 +91,25 @@ def current_customer(request: HttpRequest, vendor: Vendor | None = None) -> Cust
             customer.vendor = vendor  # no extra query for customer.vendor
         cache[vendor.pk] = customer
     return cache[vendor.pk]
+
+
+class ShopSessionAuthentication(SessionAuthentication):
+    """For storefront APIs that act on the shopper's session (a guest's cart, a customer logged
+    in at this shop): no Django user is involved, so DRF's session authentication would skip
+    its CSRF check; but a write rides on the session cookie, so it must carry the CSRF token
+    (``X-CSRFToken``, from the ``csrftoken`` cookie), logged in or not, as the storefront's
+    forms do. Authenticates nobody: the customer comes from ``current_customer``."""
+
+    def authenticate(self, request: Any) -> None:
+        self.enforce_csrf(request)  # safe methods pass
+        return
+
+
+class ShopSessionScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema names it: the session cookie (the CSRF token goes with writes)."""
+
+    target_class = ShopSessionAuthentication
+    name = "shopSession"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}

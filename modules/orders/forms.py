@@ -70,6 +70,9 @@ class CheckoutForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Two-letter code, e.g. FR."),
     )
+    save_address = forms.BooleanField(
+        label=_("Save this address for my next orders"), required=False
+    )
     shipping_method = forms.ChoiceField(
         label=_("Shipping method"), widget=forms.RadioSelect, choices=()
     )
@@ -80,8 +83,19 @@ class CheckoutForm(ServiceErrorsMixin, forms.Form):
 
     ADDRESS_FIELDS = ("name", "line1", "city", "country")
 
-    def __init__(self, *args: Any, addresses: Any = (), methods: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        addresses: Any = (),
+        methods: Any = (),
+        customer: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """``addresses``: the customer's saved ones; ``customer``: a logged-in customer is
+        checking out (only they have an address book to save to)."""
         super().__init__(*args, **kwargs)
+        if not customer:
+            del self.fields["save_address"]
         self.addresses = {address.pk: address for address in addresses}
         self.fields["saved_address"].choices = [("", _("— a new address —"))] + [
             (pk, str(address)) for pk, address in self.addresses.items()
@@ -109,6 +123,7 @@ class CheckoutForm(ServiceErrorsMixin, forms.Form):
                 country=address.country,
             )
             data.setdefault("name", "")
+            data["save_address"] = False  # it is saved already
             return data
         for name in self.ADDRESS_FIELDS:
             if not data.get(name) and name not in self.errors:

@@ -5,7 +5,8 @@
 - ``widgets_provider``: the same figures of one vendor on its portal dashboard.
 - ``context_provider``: on storefront pages, ``module_context.orders``: ``cart_url``,
   ``add_to_cart_url`` (the form the catalog's product page shows, through
-  ``product_template``), ``header_link`` (the cart in the shop's header) and ``cart_count``
+  ``product_template``), ``header_link`` (the cart in the shop's header), ``account_link``
+  (the customer's orders, on their account page) and ``cart_count``
   (units in the cart, loaded only when a template reads it).
 """
 
@@ -42,6 +43,10 @@ class OrdersContext:
             "add_to_cart_url": reverse("orders:cart-add", kwargs={"vendor_code": code}),
             "product_template": "orders/storefront/add_to_cart.html",
             "header_link": {"url": cart_url, "label": _("Cart")},
+            "account_link": {
+                "url": reverse("orders:orders", kwargs={"vendor_code": code}),
+                "label": _("My orders"),
+            },
             "cart_count": SimpleLazyObject(lambda: _cart_count(request)),
         }
 

@@ -4,6 +4,7 @@
     vendor_urlpatterns       /vendor/<vendor_code>/orders/ the vendor's orders and settings
     admin_urlpatterns        /dashboard/orders/            staff: a platform's orders
     vendor_api_urlpatterns   /api/v1/vendor/<vendor_code>/orders/
+    storefront_api_urlpatterns /api/v1/shop/<vendor_code>/orders/  the shopper's cart, checkout
 
 Guarded lists run behind the tenant guard; while orders is off for a platform they all 404.
 Reverse them as "orders:<name>".
@@ -37,3 +38,4 @@ admin_urlpatterns = [
 ]
 
 vendor_api_urlpatterns = api.urlpatterns
+storefront_api_urlpatterns = api.shop_urlpatterns

@@ -47,6 +47,7 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from orion_core.contracts import Contract
 
@@ -62,6 +63,21 @@ class PaymentState(enum.StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"  # everything captured went back
     FAILED = "failed"  # declined, abandoned or cancelled before capture
+
+    @property
+    def label(self) -> str:
+        """The state in the reader's language."""
+        return str(_STATE_LABELS[self])
+
+
+_STATE_LABELS = {
+    PaymentState.PENDING: pgettext_lazy("payment state", "pending"),
+    PaymentState.AUTHORIZED: pgettext_lazy("payment state", "authorized"),
+    PaymentState.CAPTURED: pgettext_lazy("payment state", "captured"),
+    PaymentState.PARTIALLY_REFUNDED: pgettext_lazy("payment state", "partially refunded"),
+    PaymentState.REFUNDED: pgettext_lazy("payment state", "refunded"),
+    PaymentState.FAILED: pgettext_lazy("payment state", "failed"),
+}
 
 
 class PaymentError(Exception):

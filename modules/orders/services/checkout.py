@@ -16,8 +16,9 @@
    is ``SoldOut`` naming the products, and nothing is written (the order number included).
 4. **Payment** is started through the payments contract under the order's number; what the
    customer must do next (pay on the provider's page, or the bank details) comes back.
-5. The cart is emptied; after commit the customer gets the confirmation through the
-   notifications contract (plain Django mail until messaging provides it).
+5. The cart is emptied; a customer who asked for it keeps the new address in their address
+   book (``save_address``; not twice); after commit the customer gets the confirmation through
+   the notifications contract (plain Django mail until messaging provides it).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from modules.customers import services as customers
+from modules.customers.models import CustomerAddress
 from modules.orders.models import Cart, IdempotencyKey, Order
 from modules.orders.services import carts, orders, payment
 from modules.orders.services.errors import OrderError, SoldOut, invalid
@@ -59,6 +62,26 @@ class CheckoutData:
     address: orders.Address
     shipping_method: str = orders.SHIPPING_STANDARD
     expected_total: Decimal | None = None
+    save_address: bool = False  # into the customer's address book, with the order
+
+    @classmethod
+    def from_cleaned(cls, data: dict[str, Any], customer: Any = None) -> CheckoutData:
+        """From the checkout form's cleaned data (the page's, or the API's, which runs the
+        same form); the name defaults to the customer's, else the e-mail."""
+        return cls(
+            email=data["email"],
+            address=orders.Address(
+                name=data.get("name") or getattr(customer, "full_name", "") or data["email"],
+                line1=data["line1"],
+                line2=data.get("line2") or "",
+                city=data["city"],
+                postal_code=data.get("postal_code") or "",
+                country=data["country"],
+            ),
+            shipping_method=data["shipping_method"],
+            expected_total=data.get("expected_total"),
+            save_address=bool(data.get("save_address")),
+        )
 
     def fingerprint(self) -> str:
         """A digest of the request, to tell a retry from a reuse of its key. (Not of the cart:
@@ -75,6 +98,7 @@ class CheckoutData:
             ],
             "shipping": self.shipping_method,
             "expected_total": str(self.expected_total),
+            "save_address": self.save_address,
         }
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -93,12 +117,18 @@ def _key(value: str) -> str:
     return value
 
 
-def replay(vendor_id: int, scope: str, key: str) -> Order | None:
-    """The order a key already created (a finished retry), if any."""
+def replay(vendor_id: int, scope: str, key: str, fingerprint: str | None = None) -> Order | None:
+    """The order a key already created (a finished retry), if any. With ``fingerprint`` (of
+    ``CheckoutData``), a key that was used for a different request raises
+    ``IdempotencyConflict`` instead of handing its order over."""
     found = (
         IdempotencyKey.objects.filter(scope=scope, key=_key(key)).select_related("order").first()
     )
-    return found.order if found is not None else None
+    if found is None or found.order is None:
+        return None
+    if fingerprint is not None and found.fingerprint != fingerprint:
+        raise IdempotencyConflict(_("This request was already made with different details."))
+    return found.order
 
 
 def place(
@@ -160,12 +190,32 @@ def place(
         order.save(update_fields=["payment_reference"])
         action = payment.start(order, return_url=return_url)
         carts.clear(cart)
+        if data.save_address and customer is not None:
+            remember_address(customer, data.address)
         if key_row is not None:
             key_row.order = order
             key_row.save(update_fields=["order"])
         language = translation.get_language()
         transaction.on_commit(lambda: send_confirmation(order.pk, vendor_id, language))
         return Placed(order, action)
+
+
+def remember_address(customer: Any, address: orders.Address) -> CustomerAddress:
+    """``address`` in ``customer``'s address book: the one already there, else a new entry
+    (their default if it is their first)."""
+    fields = {
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": address.city,
+        "postal_code": address.postal_code,
+        "country": address.country,
+    }
+    known = CustomerAddress.objects.filter(customer=customer, **fields).first()
+    if known is not None:
+        return known
+    entry = CustomerAddress(customer=customer, **fields)
+    entry.full_clean(exclude=["vendor", "customer"])
+    return customers.save_address(entry)
 
 
 def _action_of(order: Order, return_url: str) -> NextAction | None:

@@ -70,9 +70,14 @@ class AddToCartView(CartView):
         form = forms.AddToCartForm(request.POST)
         if form.is_valid():
             had_cart = carts.session_key(request.vendor) in request.session  # type: ignore[attr-defined]
+            # Found (and a guest cart merged after login) outside the transaction below: a
+            # refusal rolls back only a cart made for this line, never the merge the session
+            # now relies on.
+            cart = carts.current_cart(request)
             try:
                 with transaction.atomic():
-                    cart = carts.current_cart(request, create=True)
+                    if cart is None:
+                        cart = carts.current_cart(request, create=True)
                     line = carts.add(
                         cart,  # type: ignore[arg-type]
                         form.cleaned_data["variant"],
@@ -146,6 +151,20 @@ def may_see(request: HttpRequest, order: Order) -> bool:
     return order.pk in request.session.get(PLACED_KEY.format(vendor=order.vendor_id), [])
 
 
+def claim_placed(request: HttpRequest, customer: Any) -> None:
+    """The orders this browser placed as a guest with the e-mail of ``customer`` (now logged
+    in: just signed up, or logged in) become theirs, so "My orders" lists them. Done at the next
+    look at the customer's orders, as a guest's cart joins the customer's at the next look at
+    the cart (``carts.current_cart``): signing up needs to know nothing about orders. Only the
+    orders of this session, which may already see them (``may_see``): an account's e-mail is
+    not verified, so the e-mail alone must not hand anyone a stranger's orders."""
+    placed = request.session.get(PLACED_KEY.format(vendor=customer.vendor_id), [])
+    if placed:
+        Order.objects.filter(
+            pk__in=placed, customer__isnull=True, email__iexact=customer.email
+        ).update(customer=customer)
+
+
 class CheckoutView(OrdersShopMixin, TemplateView):
     """One page: contact, address (a saved one for customers), shipping, the order's summary,
     and the button that places it. POST places the order once (see ``services.checkout``):
@@ -175,6 +194,7 @@ class CheckoutView(OrdersShopMixin, TemplateView):
             initial=initial,
             addresses=addresses,
             methods=orders.shipping_methods().items(),
+            customer=self.customer is not None,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -196,31 +216,23 @@ class CheckoutView(OrdersShopMixin, TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        order_data = checkout.CheckoutData.from_cleaned(form.cleaned_data, self.customer)
         header_key = request.META.get(IDEMPOTENCY_HEADER, "")
         token = header_key or request.POST.get("token", "")
         scope = "header" if header_key else "form"
-        if token and (done := self._replayed(scope, token)) is not None:
+        try:
+            done = self._replayed(scope, token, order_data.fingerprint())
+        except checkout.IdempotencyConflict as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=422)
+        if done is not None:
             return done
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        data = form.cleaned_data
         cart = carts.current_cart(request)
         if cart is None:
             form.add_error(None, _("Your cart is empty."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        order_data = checkout.CheckoutData(
-            email=data["email"],
-            address=orders.Address(
-                name=data.get("name") or getattr(self.customer, "full_name", "") or data["email"],
-                line1=data["line1"],
-                line2=data.get("line2") or "",
-                city=data["city"],
-                postal_code=data.get("postal_code") or "",
-                country=data["country"],
-            ),
-            shipping_method=data["shipping_method"],
-            expected_total=data.get("expected_total"),
-        )
         try:
             placed = checkout.place(
                 cart,
@@ -248,10 +260,19 @@ class CheckoutView(OrdersShopMixin, TemplateView):
             )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
-    def _replayed(self, scope: str, token: str) -> HttpResponse | None:
-        """A request repeating a key that already placed an order: that order's page."""
+    def _replayed(self, scope: str, token: str, fingerprint: str) -> HttpResponse | None:
+        """A request repeating a key that already placed an order, with the same details: that
+        order's page (``IdempotencyConflict`` when the details differ: a key chosen by a
+        client must not hand someone else's order over)."""
+        if not token:
+            return None
         try:
-            order = checkout.replay(self.request.vendor.pk, scope, token)  # type: ignore[attr-defined]
+            order = checkout.replay(
+                self.request.vendor.pk,  # type: ignore[attr-defined]
+                scope,
+                token,
+                fingerprint,
+            )
         except ValidationError:
             return None
         if order is None:
@@ -281,13 +302,15 @@ class ConfirmationView(OrdersShopMixin, TemplateView):
 
 
 class OrderHistoryView(CustomerRequiredMixin, OrdersShopMixin, ListView):
-    """A logged-in customer's orders at this shop, newest first."""
+    """A logged-in customer's orders at this shop, newest first (with those this browser
+    placed as a guest with their e-mail: ``claim_placed``)."""
 
     template_name = "orders/storefront/order_list.html"
     context_object_name = "orders"
     paginate_by = 20
 
     def get_queryset(self) -> Any:
+        claim_placed(self.request, self.customer)
         return Order.objects.filter(customer=self.customer).order_by("-placed_at", "-pk")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -300,6 +323,7 @@ class OrderDetailView(CustomerRequiredMixin, OrdersShopMixin, TemplateView):
     template_name = "orders/storefront/order_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        claim_placed(self.request, self.customer)
         order = Order.objects.filter(customer=self.customer, number=self.kwargs["number"]).first()
         if order is None:
             raise Http404(_("No such order."))

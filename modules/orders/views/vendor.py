@@ -130,6 +130,9 @@ class OrderDetailView(PortalMixin, TemplateView):
             lines=list(order.lines.all()),
             events=list(order.events.select_related("user")),
             payment_status=payment.status(order),
+            shipping_label=orders.shipping_methods().get(
+                order.shipping_method, order.shipping_method
+            ),
             can_confirm=Order.Status.PAID in allowed,
             can_fulfil=Order.Status.FULFILLED in allowed,
             can_complete=Order.Status.COMPLETED in allowed,

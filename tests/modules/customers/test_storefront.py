@@ -133,6 +133,14 @@ def test_login_cycles_the_session_key(client, shop, customer):
     assert client.session.session_key != before
 
 
+def test_login_rotates_the_csrf_token(client, shop, customer):
+    """A token an attacker planted or saw before login is worthless after it."""
+    client.get("/shop/shop-a/account/login/")
+    before = client.cookies["csrftoken"].value
+    login(client, "shop-a", customer.email)
+    assert client.cookies["csrftoken"].value != before
+
+
 def test_login_redirects_only_inside_the_shop(client, shop, customer):
     data = {"email": customer.email, "password": CUSTOMER_PASSWORD}
     ok = client.post("/shop/shop-a/account/login/?next=/shop/shop-a/account/addresses/", data)

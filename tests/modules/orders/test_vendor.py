@@ -75,6 +75,16 @@ def test_the_vendor_takes_an_order_to_completion(manager, shop, order):
         assert OrderEvent.objects.filter(order=order, user=manager.user).count() == 3
 
 
+def test_the_order_page_speaks_the_vendors_language(manager, order):
+    """Labels, not stored codes: the shipping method, the payment's state, the kind of tax."""
+    page = manager.get(f"{PORTAL}{order.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Livraison standard" in html and ": standard" not in html
+    assert "en attente" in html  # the payment is pending
+    assert "Dont TVA (20 %)" in html
+
+
 def test_an_action_the_status_refuses_is_a_400_and_changes_nothing(manager, order):
     url = f"{PORTAL}{order.pk}/"
     response = manager.post(url, {"action": "fulfil"})
