@@ -12,7 +12,7 @@ HOST   ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT   ?= 8000
 
-.PHONY: run test lint check bench bench-pages worker clean messages makemessages docs
+.PHONY: run test lint check bench bench-pages bench-checkout worker clean messages makemessages docs
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ bench: $(STAMP)
 # Needs PostgreSQL, Redis and wrk (apt-get install wrk); see bench/README.md.
 bench-pages: $(STAMP)
 	$(PY) bench/pages.py
+
+# Needs PostgreSQL and Redis; see bench/README.md.
+bench-checkout: $(STAMP)
+	$(PY) bench/checkout.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=info

@@ -33,6 +33,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -89,7 +90,9 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
-def prepare_database(env: dict[str, str]) -> None:
+def prepare_database(env: dict[str, str], setup: list[list[str]] | None = None) -> None:
+    """Create the database if missing, migrate it, seed the demo data, run ``setup`` (manage.py
+    commands; this script's ``SETUP`` by default) and ANALYZE."""
     match = re.match(r"postgres(?:ql)?://([^@]*)@([^:/]+)(?::(\d+))?/(\w+)", env["DATABASE_URL"])
     if match:
         user, host, port, name = match.groups()
@@ -102,7 +105,7 @@ def prepare_database(env: dict[str, str]) -> None:
         ).stdout.strip()
         if not exists:
             subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    for command in (["migrate", "--noinput"], ["seed_demo"], *SETUP):
+    for command in (["migrate", "--noinput"], ["seed_demo"], *(SETUP if setup is None else setup)):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=BASE_DIR,
@@ -123,13 +126,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[int]:
+def gunicorn(
+    app: str, env: dict[str, str], workers: int, log: IO[str] | None = None
+) -> Iterator[int]:
+    """Serve ``app`` on a free loopback port until the block ends; the server's output goes to
+    ``log`` when given (else to this terminal)."""
     port = free_port()
     binary = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
         [binary, app, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=BASE_DIR,
         env=env,
+        stdout=log,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 30
