@@ -17,6 +17,12 @@ A mapping is looked up by HTTP method (``HEAD`` and ``OPTIONS`` fall back to ``G
 ``"*"``; a method it does not name is refused. Without a declaration, membership of the team is
 all a portal view needs.
 
+Views also declare the feature of the vendor's plan they need, ``@requires_feature("invoices")``
+(``orion_core.features``) or ``feature = "invoices"`` on the class, and the guard checks it once
+the request is admitted and holds the permission. A refusal (declared, or ``FeatureNotAvailable``
+and ``LimitReached`` raised by a service inside the view) is answered by :func:`refused`: the
+upgrade prompt on the portal, a 403 naming the tiers on the vendor API, a 404 on the storefront.
+
 DRF views are guarded from inside: their class is extended with :class:`GuardedAPIView`, whose
 ``initial()`` admits the request right after DRF authenticated it (session or token), before
 permissions, throttles and the handler; refusals come back as DRF error bodies.
@@ -33,16 +39,19 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 
-from orion_core import metrics
+from orion_core import features, metrics
 from orion_core.contracts import provider_for
+from orion_core.contracts.entitlements import EntitlementError
 from orion_core.contracts.tenant_guard import TENANT_GUARD, Access, LoginRequired
 from orion_core.modules.definition import FrontendType
 
 PermissionSpec = str | Mapping[str, str] | None
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+UPGRADE_TEMPLATE = "orion/upgrade_required.html"
 
 # The URL lists orion_core.urls guards, and the frontend each one serves.
 GUARDED_LISTS: dict[str, tuple[FrontendType, bool]] = {
@@ -92,6 +101,11 @@ def declared_permissions(view: Any) -> set[str]:
     if spec is None:
         return set()
     return {spec} if isinstance(spec, str) else set(spec.values())
+
+
+def declared_feature(view: Any) -> str | None:
+    """The feature of the vendor's plan the view declares it needs (``requires_feature``)."""
+    return getattr(_declared(view), "feature", None) or None
 
 
 def required_permission(spec: PermissionSpec, method: str) -> str | None:
@@ -158,6 +172,25 @@ def is_exempt(view: Any) -> bool:
     )
 
 
+def refused(
+    request: HttpRequest, refusal: EntitlementError, frontend: FrontendType, *, api: bool
+) -> HttpResponse:
+    """The answer when the vendor's plan does not allow what the request asks: the upgrade
+    prompt naming the tiers (403) on the portal, the same as JSON on the API, and a 404 on the
+    storefront, whose customers have no plan to upgrade."""
+    if frontend is FrontendType.STOREFRONT:
+        raise Http404(_("Not available in this shop."))
+    if api:
+        return JsonResponse(refusal.as_dict(), status=403)
+    context = {
+        "message": str(refusal),
+        "refusal": refusal.as_dict(),
+        "tiers": refusal.tiers,
+        "vendor": getattr(request, "vendor", None),
+    }
+    return TemplateResponse(request, UPGRADE_TEMPLATE, context, status=403)
+
+
 def rendered(response: HttpResponse) -> HttpResponse:
     """Render a lazy (template) response now, while the tenant is still admitted: Django would
     otherwise render it after the view returned, outside the vendor's query scope."""
@@ -186,7 +219,11 @@ def guard_view(view: Callable[..., Any], frontend: FrontendType, *, api: bool) -
                 return JsonResponse({"detail": str(NotAuthenticated.default_detail)}, status=401)
             return redirect_to_login(request.get_full_path())
         with scope:
-            return rendered(view(request, *args, **kwargs))
+            try:
+                features.enforce(request, declared_feature(declared))
+                return rendered(view(request, *args, **kwargs))
+            except EntitlementError as refusal:
+                return rendered(refused(request, refusal, frontend, api=api))
 
     guarded.orion_guard = Guarded(frontend, api)  # type: ignore[attr-defined]
     return guarded
@@ -232,7 +269,22 @@ class GuardedAPIView:
             raise NotAuthenticated() from None
         self._tenant_scope = contextlib.ExitStack()
         self._tenant_scope.enter_context(scope)
+        features.enforce(request._request, getattr(self, "feature", None))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def handle_exception(self, exc: Exception) -> Any:
+        """A refusal of the vendor's plan, declared or raised by a service, as DRF answers:
+        403 ``{"detail", "feature" or "limit", "tiers"}`` (404 on the storefront API)."""
+        if isinstance(exc, EntitlementError):
+            from rest_framework import exceptions
+
+            if self.tenant_frontend is FrontendType.STOREFRONT:
+                exc = exceptions.NotFound()
+            else:
+                forbidden = exceptions.PermissionDenied()
+                forbidden.detail = exc.as_dict()  # as it is: DRF would stringify the numbers
+                exc = forbidden
+        return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]

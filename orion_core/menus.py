@@ -9,7 +9,11 @@ frontend and platform. An item is shown when, in this order:
 3. the user holds the item's ``permission`` (``orion_core.permissions``), if it names one;
 4. the platform's menu configuration (``PlatformMenuConfig``) does not hide it, unless the item
    is ``mandatory``;
-5. its URL can be built here (vendor and storefront URLs take ``vendor_code`` from the URL of
+5. the vendor's plan includes the item's ``feature``, if it names one and the request has a
+   vendor (``orion_core.features``). If not, the item is hidden on the storefront (customers
+   have no plan to upgrade) and shown ``locked`` elsewhere: its link leads to the page, which
+   shows the upgrade prompt naming the tiers that include it;
+6. its URL can be built here (vendor and storefront URLs take ``vendor_code`` from the URL of
    the current page).
 
 ``explain_menu(request, frontend)`` gives that decision, with its reason, for every item
@@ -22,10 +26,11 @@ dependency order. Sections are sorted by (``order``, dependency rank of that mod
 within a section by (``order``, dependency rank of their module, id), so a module can place an
 item between another module's items. Sections left empty are dropped.
 
-Cost: no SQL and no cache round trip on the warm path. The platform's menu configuration is part
-of its cached state (``orion_core.state``), which the request already holds: a change bumps the
-generation on commit, so an old configuration can never be served after it. The built menu is
-memoised on the request.
+Cost: no SQL and no cache round trip on the warm path (an item naming a ``feature`` asks the
+entitlements provider once per request and feature; the fallback asks nothing). The platform's
+menu configuration is part of its cached state (``orion_core.state``), which the request already
+holds: a change bumps the generation on commit, so an old configuration can never be served
+after it. The built menu is memoised on the request.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from orion_core import state
+from orion_core import features, state
 from orion_core.modules.definition import FrontendType, MenuItemDefinition, MenuSectionDefinition
 from orion_core.modules.registry import ModuleRegistry, get_registry
 from orion_core.permissions import effective_permissions
@@ -66,6 +71,7 @@ class MenuItem:
     module: str
     active: bool = False
     mandatory: bool = False
+    locked: bool = False  # the vendor's plan lacks the item's feature: mark it, offer upgrading
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,12 @@ class Reason:
     INTERNAL = "internal"
     PERMISSION = "permission"
     HIDDEN = "hidden"
+    FEATURE = "feature"  # the plan lacks the item's feature, on the storefront: hidden
+    LOCKED = "locked"  # the plan lacks the item's feature, elsewhere: shown locked
     NO_URL = "no_url"
+
+
+SHOWN_CODES = frozenset({Reason.SHOWN, Reason.LOCKED})
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class ItemDecision:
     permission: str = ""
     mandatory: bool = False
     url: str = ""
+    feature: str = ""
 
 
 # --- what is declared ----------------------------------------------------------------------
@@ -204,6 +216,11 @@ def _decide(
         return Reason.PERMISSION, ""
     if not item.mandatory and declared.key in context.hidden():
         return Reason.HIDDEN, ""
+    locked = bool(item.feature) and not features.has_feature(
+        request, item.feature, registry=registry
+    )
+    if locked and frontend is FrontendType.STOREFRONT:
+        return Reason.FEATURE, ""
     try:
         url = reverse(
             f"{module}:{item.url_name}",
@@ -212,7 +229,7 @@ def _decide(
         )
     except NoReverseMatch:
         return Reason.NO_URL, ""
-    return Reason.SHOWN, url
+    return (Reason.LOCKED if locked else Reason.SHOWN), url
 
 
 def _reason(code: str, declared: DeclaredItem, frontend: FrontendType) -> str:
@@ -227,6 +244,14 @@ def _reason(code: str, declared: DeclaredItem, frontend: FrontendType) -> str:
         return _("needs permission %(permission)s") % {"permission": declared.item.permission}
     if code == Reason.HIDDEN:
         return _("hidden by platform menu configuration")
+    if code == Reason.FEATURE:
+        return _("the vendor's plan does not include %(feature)s") % {
+            "feature": declared.item.feature
+        }
+    if code == Reason.LOCKED:
+        return _("shown locked: the vendor's plan does not include %(feature)s") % {
+            "feature": declared.item.feature
+        }
     if code == Reason.NO_URL:
         return _("its URL cannot be built on this page")
     return _("shown")
@@ -289,12 +314,13 @@ def explain_menu(
             section_label=str(declared.section.label),
             item_id=declared.item.id,
             label=str(declared.item.label),
-            shown=code == Reason.SHOWN,
+            shown=code in SHOWN_CODES,
             code=code,
             reason=_reason(code, declared, frontend),
             permission=declared.item.permission,
             mandatory=declared.item.mandatory,
             url=url,
+            feature=declared.item.feature,
         )
         for declared, code, url in _decisions(request, frontend, registry)
     ]
@@ -328,13 +354,13 @@ def build_menu(
         if frontend in memo:
             return memo[frontend]
     shown = [
-        (declared, url)
+        (declared, code, url)
         for declared, code, url in _decisions(request, frontend, registry)
-        if code == Reason.SHOWN
+        if code in SHOWN_CODES
     ]
-    active = _active_url(getattr(request, "path", ""), [url for _declared, url in shown])
+    active = _active_url(getattr(request, "path", ""), [url for _declared, _code, url in shown])
     sections: dict[str, tuple[MenuSectionDefinition, list[MenuItem]]] = {}
-    for declared, url in shown:  # already in menu order
+    for declared, code, url in shown:  # already in menu order
         _section, items = sections.setdefault(declared.section.id, (declared.section, []))
         items.append(
             MenuItem(
@@ -346,6 +372,7 @@ def build_menu(
                 module=declared.module,
                 active=url == active,
                 mandatory=declared.item.mandatory,
+                locked=code == Reason.LOCKED,
             )
         )
     menu = [

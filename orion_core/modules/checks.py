@@ -17,6 +17,8 @@ functions registered with Django run them on the installed registry.
 | orion.E010 | two permissions share a code |
 | orion.E011 | a view taking a vendor code is mounted outside the vendor and storefront lists |
 | orion.E012 | a vendor view declares a permission no module declares |
+| orion.E013 | a view or menu item declares a feature no module declares |
+| orion.E014 | a view declares a feature but is not behind the tenant guard |
 """
 
 from __future__ import annotations
@@ -162,6 +164,60 @@ def check_view_guards(registry: ModuleRegistry) -> list[CheckMessage]:
     return errors
 
 
+def check_features(registry: ModuleRegistry) -> list[CheckMessage]:
+    """Features gated by a plan are real and gated where there is a vendor to ask about.
+
+    A feature code no module declares in its ``features`` is a typo that no tier could ever
+    include (orion.E013). A view outside the tenant guard has no vendor, so the feature it
+    declares would never be checked (orion.E014).
+    """
+    from orion_core.guards import declared_feature
+    from orion_core.urls import mounted_views
+
+    known = {feature for d in registry for feature in d.features}
+    hint = "Declare it in a module's features or fix the code."
+    errors = [
+        Error(
+            f"Menu item '{item.id}' of module '{d.code}' requires feature '{item.feature}', "
+            "which no module declares.",
+            hint=hint,
+            obj=d.code,
+            id="orion.E013",
+        )
+        for d in registry
+        for frontend in FrontendType
+        for item in d.menu_items(frontend)
+        if item.feature and item.feature not in known
+    ]
+    for code in registry.codes():
+        for view in mounted_views(code):
+            feature = declared_feature(view.callback)
+            if not feature:
+                continue
+            where = f"View {view.name or view.route} of module '{code}'"
+            if feature not in known:
+                errors.append(
+                    Error(
+                        f"{where} requires feature '{feature}', which no module declares.",
+                        hint=hint,
+                        obj=code,
+                        id="orion.E013",
+                    )
+                )
+            if view.guard is None:
+                errors.append(
+                    Error(
+                        f"{where} requires feature '{feature}' but is not behind the tenant "
+                        "guard, so no vendor's plan is asked.",
+                        hint="Gate vendor and storefront views only; a service called from "
+                        "elsewhere checks with orion_core.features.require_feature.",
+                        obj=code,
+                        id="orion.E014",
+                    )
+                )
+    return errors
+
+
 def check_permissions(registry: ModuleRegistry) -> list[CheckMessage]:
     errors = []
     owners: dict[str, str] = {}
@@ -284,6 +340,11 @@ def module_view_guards(
     app_configs: Iterable[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return check_view_guards(get_registry())
+
+
+@register(ORION_TAG, Tags.urls)
+def module_features(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    return check_features(get_registry())
 
 
 @register(ORION_TAG, Tags.database)

@@ -64,7 +64,9 @@ class MenuItemDefinition:
 
     ``url_name`` is reversed inside the module's URL namespace; ``permission`` (a permission
     code) hides the item from users who lack it; a ``mandatory`` item cannot be hidden by the
-    platform's menu configuration.
+    platform's menu configuration; ``feature`` (a feature code some module declares) is the
+    feature of the vendor's plan the page needs: without it the item is shown locked on the
+    vendor portal and hidden on the storefront (``orion_core.menus``).
     """
 
     id: str
@@ -74,6 +76,7 @@ class MenuItemDefinition:
     order: int = 100
     permission: str = ""
     mandatory: bool = False
+    feature: str = ""
 
 
 @dataclass(frozen=True)
