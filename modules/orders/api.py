@@ -422,7 +422,6 @@ class ShopCartLineView(ShopAPIMixin, APIView):
         return self.cart_response()
 
 
-@extend_schema(parameters=[VENDOR_CODE])
 class PaymentMethodSerializer(serializers.Serializer):
     gateway = serializers.CharField()
     label = serializers.CharField()
@@ -450,6 +449,7 @@ class CheckoutOptionsSerializer(serializers.Serializer):
     )
 
 
+@extend_schema(parameters=[VENDOR_CODE])
 class ShopCheckoutView(ShopAPIMixin, APIView):
     @extend_schema(responses=CheckoutOptionsSerializer)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
