@@ -203,6 +203,19 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- E-mail ------------------------------------------------------------------------------------
+
+# Order confirmations and, with messaging, every notification. One URL: smtp://user:pass@host:25,
+# smtp+tls://…:587 (STARTTLS), smtp+ssl://…:465 (implicit TLS); consolemail:// prints to stdout.
+# Empty counts as unset. Lower case: not a setting, so its password is never shown by Django.
+email_url = env.str("EMAIL_URL", default="") or (
+    "consolemail://" if DEBUG else "smtp://localhost:25"
+)
+vars().update(env.email_url_config(email_url))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orion <noreply@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
 # --- Internationalisation ----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"

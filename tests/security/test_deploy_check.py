@@ -17,8 +17,8 @@ PRODUCTION = {
 }
 
 
-def run(code: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **PRODUCTION}
+def run(code: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **PRODUCTION, **extra}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, *code],
         cwd=settings.BASE_DIR,
@@ -65,3 +65,23 @@ def test_production_settings_secure_the_cookies_and_headers():
         "SECURE_REFERRER_POLICY": "same-origin",
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
     }
+
+
+def mail_settings(**extra: str) -> list:
+    names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_HOST_USER"]
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "django.setup(); from django.conf import settings;"
+        f"print([getattr(settings, n) for n in {names!r}])"
+    )
+    result = run(["-c", script], **extra)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_mail_goes_where_email_url_says():
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    assert mail_settings(EMAIL_URL="smtp+tls://orion:pw@mail.example.com:587") == [
+        smtp, "mail.example.com", 587, True, "orion"
+    ]  # fmt: skip
+    assert mail_settings(EMAIL_URL="")[:3] == [smtp, "localhost", 25]  # unset: the default
