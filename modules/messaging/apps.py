@@ -1,7 +1,16 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import serializers
 
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    ScheduledTask,
+    Tier,
+)
 
 
 class MessagingConfigSchema(serializers.Serializer):
@@ -21,3 +30,93 @@ class MessagingConfig(ModuleConfig):
         PermissionDefinition("messaging.send", _("Send messages"), roles=("manager", "staff")),
     )
     config_schema = MessagingConfigSchema
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="messaging",
+                label=pgettext_lazy("messaging", "Messages"),
+                order=650,
+                items=(
+                    MenuItemDefinition(
+                        id="conversations",
+                        label=_("Conversations"),
+                        url_name="vendor-conversations",
+                        icon="message-circle",
+                        order=90,
+                        permission="messaging.view",
+                    ),
+                    MenuItemDefinition(
+                        id="notifications",
+                        label=_("Notifications"),
+                        url_name="vendor-notifications",
+                        icon="bell",
+                    ),
+                    MenuItemDefinition(
+                        id="templates",
+                        label=_("E-mail templates"),
+                        url_name="vendor-templates",
+                        icon="file-text",
+                        order=120,
+                        permission="messaging.view",
+                    ),
+                    MenuItemDefinition(
+                        id="sender",
+                        label=_("E-mail sender"),
+                        url_name="vendor-sender",
+                        icon="at-sign",
+                        order=125,
+                        permission="messaging.view",
+                    ),
+                    MenuItemDefinition(
+                        id="deliveries",
+                        label=_("E-mail log"),
+                        url_name="vendor-deliveries",
+                        icon="mail",
+                        order=130,
+                        permission="messaging.view",
+                    ),
+                ),
+            ),
+        ),
+        FrontendType.ADMIN: (
+            MenuSectionDefinition(
+                id="messaging",
+                label=pgettext_lazy("messaging", "Messages"),
+                order=650,
+                items=(
+                    MenuItemDefinition(
+                        id="staff-conversations",
+                        label=_("Conversations"),
+                        url_name="staff-conversations",
+                        icon="message-circle",
+                        order=90,
+                    ),
+                    MenuItemDefinition(
+                        id="staff-notifications",
+                        label=_("Notifications"),
+                        url_name="staff-notifications",
+                        icon="bell",
+                    ),
+                    MenuItemDefinition(
+                        id="staff-deliveries",
+                        label=_("E-mail log"),
+                        url_name="staff-deliveries",
+                        icon="mail",
+                        order=130,
+                    ),
+                ),
+            ),
+        ),
+    }
+    scheduled_tasks = (
+        ScheduledTask(
+            name="sweep-deliveries",
+            task="messaging.sweep_deliveries",
+            schedule="*/10 * * * *",  # every ten minutes
+            description="Queue again the e-mails that waited longer than any retry would.",
+        ),
+    )
+
+    def ready(self) -> None:
+        super().ready()
+        from modules.messaging import receivers  # noqa: F401 - connects the receivers

@@ -1,0 +1,54 @@
+"""How domain events reach people (connected in ``MessagingConfig.ready``).
+
+Each receiver turns one event of ``orion_core.domain_events`` into a notification type of
+``registry`` and tells the vendor's team members who may see it (the type's permission), on
+the channels each of them wants. Nothing happens on a platform where messaging is off
+(``notifications.tell_team`` checks). Events arrive after the sender's commit; the senders never
+import messaging, and a receiver that raises is logged by the event and never reaches them.
+
+| event | type | who |
+| --- | --- | --- |
+| ``order_placed`` | ``orders.order_placed`` | team members with ``orders.view`` |
+| ``order_paid`` | ``orders.order_paid`` | team members with ``orders.view`` |
+| ``stock_low`` | ``inventory.stock_low`` | team members with ``inventory.view`` |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from modules.messaging import registry
+from modules.messaging.services import notifications
+from orion_core.domain_events import order_paid, order_placed, stock_low
+
+
+@receiver(order_placed, dispatch_uid="messaging_order_placed")
+def on_order_placed(
+    sender: str, *, platform_id: int | None, vendor_id: int | None, **payload: Any
+) -> None:
+    if vendor_id:
+        notifications.tell_team(
+            registry.ORDER_PLACED, platform_id=platform_id, vendor_id=vendor_id, context=payload
+        )
+
+
+@receiver(order_paid, dispatch_uid="messaging_order_paid")
+def on_order_paid(
+    sender: str, *, platform_id: int | None, vendor_id: int | None, **payload: Any
+) -> None:
+    if vendor_id:
+        notifications.tell_team(
+            registry.ORDER_PAID, platform_id=platform_id, vendor_id=vendor_id, context=payload
+        )
+
+
+@receiver(stock_low, dispatch_uid="messaging_stock_low")
+def on_stock_low(
+    sender: str, *, platform_id: int | None, vendor_id: int | None, **payload: Any
+) -> None:
+    if vendor_id:
+        notifications.tell_team(
+            registry.STOCK_LOW, platform_id=platform_id, vendor_id=vendor_id, context=payload
+        )

@@ -1,0 +1,1 @@
+"""Messaging pages, one file per frontend (thin: the rules are the services')."""
