@@ -11,17 +11,30 @@ import messaging, and a receiver that raises is logged by the event and never re
 | ``order_placed`` | ``orders.order_placed`` | team members with ``orders.view`` |
 | ``order_paid`` | ``orders.order_paid`` | team members with ``orders.view`` |
 | ``stock_low`` | ``inventory.stock_low`` | team members with ``inventory.view`` |
+
+And one of messaging's own: a user's cached unread count (the bell) goes stale on commit of any
+write to one of their notifications, whoever made it (a service, the admin, a factory).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from modules.messaging import registry
+from modules.messaging.models import Notification
 from modules.messaging.services import notifications
+from orion_core import shared_cache
 from orion_core.domain_events import order_paid, order_placed, stock_low
+
+
+@receiver(post_save, sender=Notification, dispatch_uid="messaging_inbox_saved")
+@receiver(post_delete, sender=Notification, dispatch_uid="messaging_inbox_deleted")
+def on_notification_written(sender: type, instance: Notification, **kwargs: Any) -> None:
+    if instance.recipient_user_id is not None:
+        shared_cache.bump_on_commit(notifications.inbox_scope(instance.recipient_user_id))
 
 
 @receiver(order_placed, dispatch_uid="messaging_order_placed")

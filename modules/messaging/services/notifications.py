@@ -38,6 +38,7 @@ from modules.messaging.registry import EMAIL, IN_APP, NotificationType
 from modules.messaging.services import common, composing, deliveries, senders
 from modules.tenancy.models import Membership
 from modules.tenancy.roles import permissions_for
+from orion_core import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -327,12 +328,26 @@ def inbox(user: Any, vendor_id: int | None = None) -> QuerySet[Notification]:
     return found.order_by("-created_at", "-pk")
 
 
+def inbox_scope(user_id: int) -> str:
+    """The shared-cache scope of a user's unread counts: bumped on commit whenever one of
+    their notifications is saved or deleted (``receivers``) or marked read (``mark_read``,
+    an ``update()`` that sends no signal)."""
+    return f"messaging:inbox:{user_id}"
+
+
 def unread_count(user: Any, vendor_id: int | None = None) -> int:
-    """The bell's number (one indexed COUNT)."""
+    """The bell's number: from the shared cache (it is on every portal and dashboard page),
+    else one indexed COUNT."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    with scopes_disabled():
-        return inbox(user, vendor_id).filter(read_at__isnull=True).count()
+
+    def count() -> int:
+        with scopes_disabled():
+            return inbox(user, vendor_id).filter(read_at__isnull=True).count()
+
+    return shared_cache.get_or_load(
+        f"messaging:unread:{user.pk}:{vendor_id or 'all'}", count, scope=inbox_scope(user.pk)
+    )
 
 
 def mark_read(user: Any, *, vendor_id: int | None = None, pk: int | None = None) -> int:
@@ -342,7 +357,10 @@ def mark_read(user: Any, *, vendor_id: int | None = None, pk: int | None = None)
         found = inbox(user, vendor_id).filter(read_at__isnull=True)
         if pk is not None:
             found = found.filter(pk=pk)
-        return found.update(read_at=timezone.now())
+        changed = found.update(read_at=timezone.now())
+    if changed:
+        shared_cache.bump_on_commit(inbox_scope(user.pk))
+    return changed
 
 
 # --- preferences --------------------------------------------------------------------------------

@@ -43,6 +43,25 @@ def test_the_bell_shows_the_users_unread_notifications_of_this_shop(shop, other_
     assert "Notifications" in found
 
 
+def test_the_bell_is_counted_once_and_follows_new_and_read_notifications(
+    shop, owner, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The count is cached (it is on every page) and goes stale on commit of any change."""
+    home = "/vendor/shop-a/"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = NotificationFactory(vendor=shop, recipient_user=owner.user)
+    assert '<span class="badge">1</span>' in bell(owner.get(home))
+    assert notifications.unread_count(owner.user, shop.pk) == 1
+    with django_assert_num_queries(0):  # warm: from the shared cache
+        assert notifications.unread_count(owner.user, shop.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        NotificationFactory(vendor=shop, recipient_user=owner.user)
+    assert '<span class="badge">2</span>' in bell(owner.get(home))
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.mark_read(owner.user, vendor_id=shop.pk, pk=first.pk)
+    assert '<span class="badge">1</span>' in bell(owner.get(home))
+
+
 def test_no_count_when_all_is_read_and_no_bell_when_messaging_is_off(platform, shop, owner):
     home = "/vendor/shop-a/"
     found = bell(owner.get(home))
