@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from orion_core.modules import (
     FrontendType,
+    LimitDefinition,
     MenuItemDefinition,
     MenuSectionDefinition,
     ModuleConfig,
@@ -25,6 +26,14 @@ class CatalogConfig(ModuleConfig):
     description = _("Products, variants and categories a vendor sells.")
     tier = Tier.OPTIONAL
     features = ("products", "categories")
+    # A plan may cap the products a vendor has (billing's tiers; save_product asks).
+    limits = (
+        LimitDefinition(
+            "max_products",
+            _("products"),
+            usage="modules.catalog.services.products.product_count",
+        ),
+    )
     permissions = (
         PermissionDefinition(
             "catalog.view", _("View the catalog"), roles=("manager", "staff", "viewer")

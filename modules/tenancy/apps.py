@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orion_core.modules import (
     FrontendType,
+    LimitDefinition,
     MenuItemDefinition,
     MenuSectionDefinition,
     ModuleConfig,
@@ -26,6 +27,14 @@ class TenancyConfig(ModuleConfig):
     tier = Tier.CORE
     requires = ("core",)
     features = ("accounts", "vendors", "teams", "roles")
+    # A plan may cap the seats of a vendor's team: members plus pending invitations (invite asks).
+    limits = (
+        LimitDefinition(
+            "max_team_members",
+            _("team members"),
+            usage="modules.tenancy.services.seat_count",
+        ),
+    )
     # The vendor portal's own pages sit at the portal root (/vendor/<code>/team/...), next to
     # other modules' /vendor/<code>/<module>/; account pages and invitation links at the root.
     url_prefixes = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig

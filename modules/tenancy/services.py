@@ -10,6 +10,13 @@ transaction and enforces the team's rules:
 
 A broken rule raises ``TeamError`` (a ``ValidationError`` naming the offending field, if any),
 whose message is meant for the user.
+
+**The plan's limit.** A vendor's plan may cap its team (``max_team_members``, asked through
+the entitlements contract: billing answers when it is on, else unlimited). What counts is a
+seat: an active member or a pending invitation, so a team cannot invite past its plan and
+accept later; an invitation beyond it raises ``LimitReached`` ("Your plan allows 3 team
+members. Upgrade to Growth or Pro for more."). The count is taken under a lock of the
+vendor's row in the inviting transaction.
 """
 
 from __future__ import annotations
@@ -29,14 +36,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from modules.tenancy.context import current as current_tenant
 from modules.tenancy.models import Invitation, Membership, Vendor, VendorDomain
 from modules.tenancy.scoping import vendor_scope
+from orion_core import features
 
 INVITATION_MAX_AGE = datetime.timedelta(days=7)
 TOKEN_SALT = "orion.tenancy.invitation"  # noqa: S105 - a signing salt, not a secret
 Role = Membership.Role
 # Higher number, more power. Only roles up to one's own can be granted.
 ROLE_RANK = {Role.VIEWER: 1, Role.STAFF: 2, Role.MANAGER: 3, Role.OWNER: 4}
+# The plan limit counted here (declared in TenancyConfig.limits).
+SEAT_LIMIT = "max_team_members"
 
 
 class TeamError(ValidationError):
@@ -174,13 +185,49 @@ def check_acceptable(invitation: Invitation) -> None:
         )
 
 
+def seat_count(vendor_id: int) -> int:
+    """The seats ``vendor_id``'s team takes: active members and pending (unexpired, neither
+    accepted nor revoked) invitations. What ``max_team_members`` caps."""
+    with scopes_disabled():
+        members = Membership.objects.filter(
+            vendor_id=vendor_id, status=Membership.Status.ACTIVE
+        ).count()
+        pending = Invitation.objects.filter(
+            vendor_id=vendor_id, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).count()
+    return members + pending
+
+
+def _check_seat_limit(vendor: Vendor, platform: Any) -> None:
+    """Refuse an invitation beyond the vendor's plan (``LimitReached``); call it inside the
+    inviting transaction. An unlimited plan costs no query."""
+    platform = platform if platform is not None else current_tenant().platform_id
+    if platform is None:
+        return
+    platform_id = getattr(platform, "pk", platform)
+    if features.provider(platform_id).limit(platform_id, vendor.pk, SEAT_LIMIT).unlimited:
+        return
+    Vendor.objects.select_for_update().filter(pk=vendor.pk).values_list("pk", flat=True).get()
+    features.check_limit(
+        platform_id, vendor.pk, SEAT_LIMIT, seat_count(vendor.pk), label=_("team members")
+    )
+
+
 def invite(
-    vendor: Vendor, *, email: str, role: str, invited_by: Any, link_base: str = ""
+    vendor: Vendor,
+    *,
+    email: str,
+    role: str,
+    invited_by: Any,
+    link_base: str = "",
+    platform: Any = None,
 ) -> Invitation:
     """Invite ``email`` to ``vendor``'s team with ``role`` and e-mail them a signed link.
 
     ``link_base`` is the scheme and host the link starts with (e.g. ``https://oms.example``).
-    The e-mail leaves only once the transaction commits.
+    ``platform`` (a Platform or id; default: the platform of the running request) is where the
+    vendor's plan is asked for a seat; without one no seat is counted. The e-mail leaves only
+    once the transaction commits.
     """
     email = (email or "").strip()
     try:
@@ -208,6 +255,7 @@ def invite(
                 code="already_invited",
                 field="email",
             )
+        _check_seat_limit(vendor, platform)
         invitation = Invitation.objects.create(
             vendor=vendor,
             email=email,

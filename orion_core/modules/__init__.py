@@ -3,6 +3,7 @@
 from orion_core.modules.config import ModuleConfig
 from orion_core.modules.definition import (
     FrontendType,
+    LimitDefinition,
     MenuItemDefinition,
     MenuSectionDefinition,
     ModuleDefinition,
@@ -13,6 +14,7 @@ from orion_core.modules.definition import (
 
 __all__ = [
     "FrontendType",
+    "LimitDefinition",
     "MenuItemDefinition",
     "MenuSectionDefinition",
     "ModuleConfig",

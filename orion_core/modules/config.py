@@ -15,6 +15,7 @@ from django.apps import AppConfig
 
 from orion_core.modules.definition import (
     FrontendType,
+    LimitDefinition,
     MenuSectionDefinition,
     ModuleDefinition,
     PermissionDefinition,
@@ -41,6 +42,8 @@ class ModuleConfig(AppConfig):
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[tuple[str, ...]] = ()
     features: ClassVar[tuple[str, ...]] = ()
+    # Quantities a vendor's plan may cap that this module counts (entitlements' limits).
+    limits: ClassVar[tuple[LimitDefinition, ...]] = ()
     permissions: ClassVar[tuple[PermissionDefinition, ...]] = ()
     menus: ClassVar[dict[FrontendType, tuple[MenuSectionDefinition, ...]]] = {}
     config_schema: ClassVar[type[serializers.Serializer] | None] = None
@@ -93,6 +96,10 @@ class ModuleConfig(AppConfig):
             tier=Tier(self.tier),
             requires=tuple(self.requires),
             features=tuple(self.features),
+            limits=tuple(
+                LimitDefinition(limit.name, limit.label, limit.usage, module_code=self.label)
+                for limit in self.limits
+            ),
             permissions=tuple(
                 PermissionDefinition(
                     p.code, p.label, p.description, tuple(p.roles), module_code=self.label

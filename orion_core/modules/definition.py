@@ -80,6 +80,25 @@ class MenuItemDefinition:
 
 
 @dataclass(frozen=True)
+class LimitDefinition:
+    """A quantity a vendor's plan may cap, declared by the module that counts it (catalog:
+    ``LimitDefinition("max_products", _("products"), usage="<dotted path>")``).
+
+    ``name`` is what tiers set and ``orion_core.features.check_limit`` is asked about (the
+    entitlements contract); ``label`` names what is counted, in the plural, for people
+    ("100 products"); ``usage`` is the dotted path of a function ``(vendor_id) -> int`` that
+    counts what the vendor has now, so billing can show usage against the limit without
+    importing the counting module (resolved at call time). ``module_code`` is filled in by the
+    registry.
+    """
+
+    name: str
+    label: str
+    usage: str = ""
+    module_code: str = ""
+
+
+@dataclass(frozen=True)
 class MenuSectionDefinition:
     """A titled group of menu items on one frontend."""
 
@@ -136,6 +155,7 @@ class ModuleDefinition:
     tier: Tier = Tier.OPTIONAL
     requires: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
+    limits: tuple[LimitDefinition, ...] = ()
     permissions: tuple[PermissionDefinition, ...] = ()
     menus: Mapping[FrontendType, tuple[MenuSectionDefinition, ...]] = field(default_factory=dict)
     config_schema: type[serializers.Serializer] | None = None

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 
 from orion_core.exceptions import UnknownModuleError
 from orion_core.modules.config import ModuleConfig
-from orion_core.modules.definition import TIER_RANK, ModuleDefinition, Tier
+from orion_core.modules.definition import TIER_RANK, LimitDefinition, ModuleDefinition, Tier
 
 
 class ModuleRegistry:
@@ -78,6 +78,10 @@ class ModuleRegistry:
 
     def module_for_feature(self, feature: str) -> ModuleDefinition | None:
         return next((d for d in self._by_code.values() if feature in d.features), None)
+
+    def limits(self) -> list[LimitDefinition]:
+        """Every limit a module declares (``ModuleDefinition.limits``), in registry order."""
+        return [limit for d in self._by_code.values() for limit in d.limits]
 
     # --- the dependency graph ----------------------------------------------------------------
 

@@ -242,9 +242,10 @@ def test_without_billing_everything_is_allowed_and_unlimited(platform):
     assert (answer.maximum, answer.unlimited, answer.tiers) == (None, True, ())
 
 
-def test_billing_enabled_without_a_provider_still_falls_back(billed):
-    # Billing declares no entitlements_provider yet: enabling it changes nothing.
-    assert providing_module(ENTITLEMENTS, ["billing", "payments"]) is None
+def test_billing_answers_and_with_no_tiers_allows_everything(billed):
+    # Billing provides the contract; with no tiers on the platform nothing is sold, so
+    # everything is allowed and unlimited.
+    assert providing_module(ENTITLEMENTS, ["billing", "payments"]) == "billing"
     assert require_feature(billed, 7, "subscriptions").allowed
     assert check_limit(billed, 7, "max_products", 5000).unlimited
 

@@ -389,7 +389,12 @@ def test_config_set_first_then_enable(platform, gateway_service):
 
 # --- config --------------------------------------------------------------------------------------
 
-BILLING_DEFAULTS = {"invoice_prefix": "INV-", "payment_terms_days": 14, "tax_rate_percent": "20.00"}
+BILLING_DEFAULTS = {
+    "invoice_prefix": "INV-",
+    "payment_terms_days": 14,
+    "tax_rate_percent": "20.00",
+    "trial_days": 14,
+}
 
 
 def test_get_config_merges_defaults(platform, service):

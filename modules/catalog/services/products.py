@@ -7,6 +7,13 @@ SKU and every variant's SKU are distinct from all others of the vendor (a produc
 variant shares its product's SKU, being the same thing sold).
 
 A product turning active sends ``product_published`` once its transaction commits.
+
+**The plan's limit.** Creating a product asks the entitlements contract for the vendor's
+``max_products`` on the platform (``orion_core.features``; billing answers when it is on, else
+unlimited) and refuses the one beyond it with ``LimitReached``: "Your plan allows 100 products.
+Upgrade to Growth or Pro for more." Every product counts, whatever its status (archive or
+delete to make room). The count is taken under a lock of the vendor's row in the creating
+transaction, so two creations at once cannot both take the last place.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from modules.catalog.services.errors import CatalogError
 from modules.tenancy.context import current as current_tenant
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
-from orion_core import shared_cache
+from orion_core import features, shared_cache
 from orion_core.domain_events import product_published
 
 MAX_PRICE = Decimal("9999999999.99")
@@ -47,6 +54,8 @@ MAX_OPTIONS = 3
 MAX_VARIANTS = 100
 MAX_IMAGES = 20
 TEXT_LIMITS = {"title": 200, "sku": 64, "slug": 200}
+# The plan limit counted here (declared in CatalogConfig.limits).
+PRODUCT_LIMIT = "max_products"
 
 
 @dataclass(frozen=True)
@@ -82,12 +91,20 @@ class ProductInput:
 # --- saving ---------------------------------------------------------------------------------------
 
 
-def save_product(vendor: Vendor, data: ProductInput, *, product: Product | None = None) -> Product:
-    """Create (``product`` None) or update ``product`` of ``vendor`` from ``data``."""
+def save_product(
+    vendor: Vendor, data: ProductInput, *, product: Product | None = None, platform: Any = None
+) -> Product:
+    """Create (``product`` None) or update ``product`` of ``vendor`` from ``data``.
+
+    ``platform`` (a Platform or id; default: the platform of the running request or task)
+    is where the vendor's plan is asked about a new product; without one nothing is counted.
+    """
     with vendor_scope(vendor):
         clean = _validated(vendor, data, product)
         try:
             with transaction.atomic():
+                if product is None:
+                    _check_product_limit(vendor, platform)
                 saved = _write(vendor, clean, product)
         except IntegrityError:  # a concurrent save took the SKU or slug between check and write
             raise CatalogError.on("sku", _("This SKU or slug was just taken; try again.")) from None
@@ -97,6 +114,26 @@ def save_product(vendor: Vendor, data: ProductInput, *, product: Product | None 
                 _("A variant you removed has stock or orders; archive the product instead."),
             ) from None
     return saved
+
+
+def product_count(vendor_id: int) -> int:
+    """How many products the vendor has, whatever their status (what ``max_products`` caps)."""
+    return Product.objects.with_scopes_disabled().filter(vendor_id=vendor_id).count()
+
+
+def _check_product_limit(vendor: Vendor, platform: Any) -> None:
+    """Refuse a new product beyond the vendor's plan (``LimitReached``). Asked first without
+    a lock: an unlimited plan (billing off, or a tier without the limit) costs no query."""
+    platform = platform if platform is not None else current_tenant().platform_id
+    if platform is None:
+        return
+    platform_id = getattr(platform, "pk", platform)
+    if features.provider(platform_id).limit(platform_id, vendor.pk, PRODUCT_LIMIT).unlimited:
+        return
+    Vendor.objects.select_for_update().filter(pk=vendor.pk).values_list("pk", flat=True).get()
+    features.check_limit(
+        platform_id, vendor.pk, PRODUCT_LIMIT, product_count(vendor.pk), label=_("products")
+    )
 
 
 def generate_variants(options: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:

@@ -1,0 +1,1 @@
+"""Billing's business logic: tiers, subscriptions and their state machine, entitlements."""
