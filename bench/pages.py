@@ -87,6 +87,8 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "CACHE_KEY_PREFIX": prefix,
         "CELERY_BROKER_URL": "",
         "LOG_LEVEL": "WARNING",
+        # Mail is kept in memory: the confirmations are rendered and "sent", nothing leaves.
+        "EMAIL_URL": "memorymail://",
     }
 
 
