@@ -94,6 +94,7 @@ class PaymentAdmin(ReadOnlyUnscopedAdmin):
         "reference",
         "vendor",
         "platform",
+        "payer",
         "gateway",
         "state",
         "amount",
@@ -102,7 +103,7 @@ class PaymentAdmin(ReadOnlyUnscopedAdmin):
         "currency",
         "created_at",
     )
-    list_filter = ("state", "gateway", "platform")
+    list_filter = ("state", "payer", "gateway", "platform")
     search_fields = ("reference", "customer_email", "external_id", "vendor__code")
     list_select_related = ("vendor", "platform")
     inlines = (TransitionInline, RefundInline)

@@ -132,8 +132,10 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if getattr(self, "swagger_fake_view", False):  # schema generation: no vendor in scope
             return Payment.objects.none()
         if self.action != "list":
-            return Payment.objects.prefetch_related("transitions__user", "refunds__user").order_by(
-                "pk"
+            return (
+                services.sales()
+                .prefetch_related("transitions__user", "refunds__user")
+                .order_by("pk")
             )
         params = PaymentFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -157,7 +159,7 @@ class _PaymentAction(generics.GenericAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
-        return Payment.objects.all()
+        return services.sales()
 
     def respond(self, payment: Payment) -> Response:
         payment = with_history(Payment.objects.all()).get(pk=payment.pk)

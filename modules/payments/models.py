@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
-from orion_core.contracts.payments import PaymentState
+from orion_core.contracts.payments import CUSTOMER_PAYS, VENDOR_PAYS, PaymentState
 
 MAX_DIGITS = 12
 PLACES = 2
@@ -51,6 +51,14 @@ class Source(models.TextChoices):
     GATEWAY = "gateway", pgettext_lazy("payments", "payment provider")
     WEBHOOK = "webhook", pgettext_lazy("payments", "provider notification")
     SYSTEM = "system", pgettext_lazy("payments", "system")
+
+
+class Payer(models.TextChoices):
+    """Who pays: a customer pays the vendor (a sale), or the vendor pays the platform (an
+    invoice of billing's). Only sales are the vendor's to see, confirm and refund."""
+
+    CUSTOMER = CUSTOMER_PAYS, pgettext_lazy("payer", "customer")
+    VENDOR = VENDOR_PAYS, pgettext_lazy("payer", "vendor")
 
 
 class Payment(models.Model):
@@ -83,6 +91,13 @@ class Payment(models.Model):
         pgettext_lazy("payments", "reference"),
         max_length=100,
         help_text=_("The caller's reference, e.g. an order number; unique per vendor."),
+    )
+    payer = models.CharField(
+        pgettext_lazy("payments", "paid by"),
+        max_length=10,
+        choices=Payer.choices,
+        default=Payer.CUSTOMER,
+        help_text=_("A customer paying the vendor, or the vendor paying the platform."),
     )
     gateway = models.CharField(pgettext_lazy("payments", "gateway"), max_length=20)
     state = models.CharField(

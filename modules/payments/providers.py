@@ -21,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.payments import services
 from modules.tenancy.context import current
-from orion_core.contracts.payments import NextAction, PaymentMethod, PaymentStatus
+from orion_core.contracts.payments import (
+    CUSTOMER_PAYS,
+    NextAction,
+    PaymentMethod,
+    PaymentStatus,
+)
 from orion_core.providers import Metric, Widget
 
 
@@ -41,6 +46,7 @@ class Payments:
         *,
         customer_email: str,
         return_url: str,
+        payer: str = CUSTOMER_PAYS,
     ) -> NextAction:
         _payment, action = services.start_payment(
             platform_id,
@@ -50,6 +56,7 @@ class Payments:
             currency,
             customer_email=customer_email,
             return_url=return_url,
+            payer=payer,
         )
         return action
 

@@ -49,6 +49,7 @@ from django_scopes import scope, scopes_disabled
 from modules.payments import gateways
 from modules.payments.models import (
     MAX_DIGITS,
+    Payer,
     Payment,
     PaymentTransition,
     ProcessedWebhook,
@@ -420,6 +421,7 @@ def start_payment(
     *,
     customer_email: str = "",
     return_url: str = "",
+    payer: str = Payer.CUSTOMER,
 ) -> tuple[Payment, NextAction]:
     """Start taking ``amount`` for the vendor's ``reference`` through the platform's gateway
     (see ``orion_core.contracts.payments`` for the rules on a reference started twice)."""
@@ -429,6 +431,8 @@ def start_payment(
     currency = _currency(currency)
     customer_email = _email(customer_email)
     return_url = _url(return_url)
+    if payer not in Payer.values:
+        raise PaymentError(_("Unknown payer."), field="payer")
     config = config_of(platform_id)
     code = config.get("provider", "manual")
     with vendor_work(vendor) as vid:
@@ -450,6 +454,7 @@ def start_payment(
                         amount=amount,
                         currency=currency,
                         customer_email=customer_email,
+                        payer=payer,
                     )
             except IntegrityError:
                 # Another checkout started the same reference at the same moment: its payment
@@ -723,9 +728,15 @@ def _apply_kind(payment: Payment, event: WebhookEvent) -> bool:
 # --- lists and figures -------------------------------------------------------------------------
 
 
+def sales() -> QuerySet[Payment]:
+    """The current vendor's own payments: what customers paid it. What the vendor pays the
+    platform (``Payer.VENDOR``) is never the vendor's to see here, confirm or refund."""
+    return Payment.objects.filter(payer=Payer.CUSTOMER)
+
+
 def payment_list(*, search: str = "", state: str = "", gateway: str = "") -> QuerySet[Payment]:
-    """The current vendor's payments, newest first, filtered."""
-    qs = Payment.objects.all()
+    """The current vendor's sales, newest first, filtered."""
+    qs = sales()
     for term in search.split()[:5]:
         qs = qs.filter(Q(reference__icontains=term) | Q(customer_email__icontains=term))
     if state:
@@ -752,7 +763,7 @@ def summary(platform_id: int, vendor_ids: Any = None, *, since: Any = None) -> S
     query."""
     recent = Q(created_at__gte=since) if since is not None else Q()
     with scopes_disabled():
-        qs = Payment.objects.filter(platform_id=platform_id)
+        qs = Payment.objects.filter(platform_id=platform_id, payer=Payer.CUSTOMER)
         if vendor_ids is not None:
             qs = qs.filter(vendor_id__in=vendor_ids)
         totals = qs.aggregate(

@@ -21,6 +21,9 @@ Rules a provider keeps:
 
 - Money is ``Decimal`` with at most two decimal places and an ISO 4217 ``currency``; an amount
   that is not positive, or has more places, is refused with ``PaymentError`` (nothing stored).
+- ``payer`` says who pays: ``"customer"`` (the default: a customer pays the vendor for an order)
+  or ``"vendor"`` (the vendor pays the platform, e.g. billing's invoices). A provider keeps
+  the vendor's own payments out of the vendor's sales (its lists, figures and refunds).
 - ``start_payment`` with a reference already started for the vendor returns that payment's
   next action again (a retried checkout never charges twice); a different amount or currency
   for the same reference is refused with ``PaymentError``. A payment that *failed* is started
@@ -114,6 +117,10 @@ class InvalidSignature(Exception):  # noqa: N818 - the answer, as a sentence
     """A webhook's body does not carry the provider's valid signature: it is ignored (400)."""
 
 
+CUSTOMER_PAYS = "customer"  # a customer pays the vendor (an order)
+VENDOR_PAYS = "vendor"  # the vendor pays the platform (an invoice)
+
+
 # --- what orders asks --------------------------------------------------------------------------
 
 
@@ -182,6 +189,7 @@ class PaymentsProvider(Protocol):
         *,
         customer_email: str,
         return_url: str,
+        payer: str = CUSTOMER_PAYS,
     ) -> NextAction:
         """Start taking ``amount`` for ``reference`` through the platform's gateway."""
 
@@ -223,6 +231,7 @@ class NoPayments:
         *,
         customer_email: str,
         return_url: str,
+        payer: str = CUSTOMER_PAYS,
     ) -> NextAction:
         raise self._unavailable()
 

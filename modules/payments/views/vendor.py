@@ -74,7 +74,7 @@ class PaymentDetailView(DetailView):
     context_object_name = "payment"
 
     def get_queryset(self) -> Any:
-        return Payment.objects.all()  # this vendor's only: the guard set the scope
+        return services.sales()  # this vendor's only: the guard set the scope
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         payment = self.object
@@ -101,7 +101,7 @@ class PaymentActionView(DetailView):
     template_name = "payments/vendor/payment_detail.html"
 
     def get_queryset(self) -> Any:
-        return Payment.objects.all()
+        return services.sales()
 
     def refused(self, payment: Payment, **context: Any) -> HttpResponse:
         """The payment's page again with the refusal, as a 400."""

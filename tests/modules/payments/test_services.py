@@ -199,6 +199,7 @@ def test_bad_amounts_are_refused_and_nothing_is_stored(platform, shop, amount, f
         ({"reference": "A\x00B"}, "reference"),
         ({"customer_email": "not-an-address"}, "customer_email"),
         ({"return_url": "javascript:alert(1)"}, "return_url"),
+        ({"payer": "nobody"}, "payer"),
     ],
 )
 def test_bad_input_names_its_field_and_stores_nothing(platform, shop, kwargs, field):
@@ -319,3 +320,13 @@ def test_summary_counts_over_the_platform(platform, shop, other_shop):
     assert (figures.pending, figures.captured_count) == (1, 2)
     assert (figures.captured, figures.refunded) == (Decimal("50.00"), Decimal("5.00"))
     assert services.summary(platform.pk, [shop.pk]).captured == Decimal("20.00")
+
+
+def test_what_the_vendor_pays_the_platform_is_not_one_of_its_sales(platform, shop):
+    sale = start(platform, shop, "ORD-1", "20.00")
+    fee = start(platform, shop, "billing/INV-000001", "10.80", payer="vendor")
+    with scope(vendor=shop.pk):
+        assert list(services.payment_list()) == [sale]
+        assert list(services.sales()) == [sale]
+    assert services.summary(platform.pk).pending == 1
+    assert fee.payer == "vendor"
