@@ -5,7 +5,8 @@ Tiers are edited here by staff: ``Tier.clean`` refuses features and limits no mo
 and a tier with subscriptions cannot be deleted (archive it: untick "offered"). Subscriptions,
 their periods and history are read-only: they change through ``modules.billing.services``
 (which keeps the state machine, the history and the caches in step), from the vendor portal,
-the API, or the actions below.
+the API, or the actions below. Invoices are read-only too: staff record payments and void
+them on the dashboard's invoice page (``services.invoices``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from modules.billing.models import BillingPeriod, Subscription, SubscriptionEvent, Tier
+from modules.billing.models import (
+    BillingPeriod,
+    Invoice,
+    InvoiceLine,
+    Subscription,
+    SubscriptionEvent,
+    Tier,
+)
 from modules.billing.services import subscriptions
 from modules.billing.services.errors import BillingError
 from modules.customers.admin import UnscopedAdminMixin
@@ -142,3 +150,28 @@ class SubscriptionEventAdmin(ReadOnlyMixin, UnscopedAdminMixin, admin.ModelAdmin
     list_filter = ["kind", "actor"]
     list_select_related = ["vendor", "subscription", "user"]
     search_fields = ["vendor__code", "message"]
+
+
+class InvoiceLineInline(_Inline):
+    model = InvoiceLine
+    fields = ["position", "kind", "description", "period_start", "period_end", "amount"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyMixin, UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "vendor",
+        "platform",
+        "status",
+        "total",
+        "currency",
+        "issued_at",
+        "due_at",
+        "paid_at",
+    ]
+    list_filter = ["platform", "status"]
+    list_select_related = ["vendor", "platform"]
+    search_fields = ["number", "vendor__code", "vendor__name"]
+    date_hierarchy = "issued_at"
+    inlines = [InvoiceLineInline]

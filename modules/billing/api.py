@@ -13,7 +13,9 @@ platform of the request):
   withdraw that (200 with the subscription);
 - ``subscription/events/`` GET: the history, newest first (paginated);
 - ``usage/`` GET: each limit of the platform's modules with what the vendor uses and its
-  plan allows (``maximum`` null: unlimited).
+  plan allows (``maximum`` null: unlimited);
+- ``invoices/`` GET: the vendor's invoices, newest first, with their lines (paginated);
+  ``invoices/<id>/`` GET: one (404 for another vendor's).
 
 Bad input is a 400 per field, a change the subscription's status does not allow a 409; nothing
 changes then. The tenant guard admits the vendor's team and runs each request in the vendor's
@@ -33,7 +35,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from modules.billing.models import Interval, Subscription, SubscriptionEvent, Tier
+from modules.billing.models import (
+    Interval,
+    Invoice,
+    InvoiceLine,
+    Subscription,
+    SubscriptionEvent,
+    Tier,
+)
 from modules.billing.services import queries, subscriptions, tiers
 from modules.billing.services.errors import BillingError, IllegalTransition
 from orion_core.guards import read_write
@@ -125,6 +134,28 @@ class UsageSerializer(serializers.Serializer):
 
 class UsageListSerializer(serializers.Serializer):
     limits = UsageSerializer(many=True)
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    kind = code_field(list(InvoiceLine.Kind.values), "What the line bills.")
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["position", "kind", "description", "period_start", "period_end", "amount"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    status = code_field(list(Invoice.Status.values), "The invoice's status.")
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = ["id", "number", "status", "overdue", "billed_to", "currency", "subtotal",
+                  "tax_rate", "tax", "total", "issued_at", "due_at", "paid_at",
+                  "lines"]  # fmt: skip
+        read_only_fields = fields
 
 
 class EmptySerializer(serializers.Serializer):
@@ -285,6 +316,26 @@ class UsageView(APIView):
         return Response(UsageListSerializer(body).data)
 
 
+class _VendorInvoices:
+    serializer_class = InvoiceSerializer
+    permission = "billing.view"
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no vendor in scope
+            return Invoice.objects.none()
+        return queries.vendor_invoices(self.request.platform.pk).prefetch_related("lines")  # type: ignore[attr-defined]
+
+
+@extend_schema(parameters=[VENDOR_CODE])
+class InvoiceListView(_VendorInvoices, generics.ListAPIView):
+    """The vendor's invoices on this platform, newest first."""
+
+
+@extend_schema(parameters=[VENDOR_CODE])
+class InvoiceDetailView(_VendorInvoices, generics.RetrieveAPIView):
+    """One of the vendor's invoices, with its lines."""
+
+
 urlpatterns = [
     path("tiers/", TierListView.as_view(), name="api-tiers"),
     path("subscription/", SubscriptionView.as_view(), name="api-subscription"),
@@ -293,4 +344,6 @@ urlpatterns = [
     path("subscription/resume/", ResumeView.as_view(), name="api-subscription-resume"),
     path("subscription/events/", EventListView.as_view(), name="api-subscription-events"),
     path("usage/", UsageView.as_view(), name="api-usage"),
+    path("invoices/", InvoiceListView.as_view(), name="api-invoices"),
+    path("invoices/<int:pk>/", InvoiceDetailView.as_view(), name="api-invoice"),
 ]

@@ -6,8 +6,10 @@ features modules declare and cap some of the limits modules declare (``max_produ
 active → past_due → cancelled / expired), changes plan and cancels at period end from its
 portal's Billing page or the vendor API. Billing answers the **entitlements** contract
 (``providers.entitlements_provider``) from the vendor's subscription on the platform, so the
-feature gate and ``check_limit`` follow the plan. Invoices (charging through payments) build on
-the subscriptions' billing periods (``models.BillingPeriod``).
+feature gate and ``check_limit`` follow the plan. **Invoices** bill each paid period and each
+upgrade's proration once, numbered without gaps per platform, paid through the payments
+contract, with dunning through the notifications contract (``services.invoices``; the hourly
+``run-invoices`` task and ``manage.py billing run-invoices``).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,16 @@ class BillingConfigSchema(serializers.Serializer):
         min_value=0,
         max_value=100,
         default="20.00",
+    )
+    dunning_days = serializers.IntegerField(
+        label=_("Days until an unpaid plan ends"),
+        default=14,
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "Days after an invoice's due date until the subscription is cancelled if it is "
+            "still unpaid. Reminders go out weekly until then."
+        ),
     )
     trial_days = serializers.IntegerField(
         label=_("Free trial in days"),
@@ -108,11 +120,27 @@ class BillingConfig(ModuleConfig):
                         url_name="staff-billing",
                         icon="list",
                     ),
+                    MenuItemDefinition(
+                        id="staff-invoices",
+                        label=_("Invoices"),
+                        url_name="staff-invoices",
+                        icon="file-text",
+                    ),
                 ),
             ),
         ),
     }
     scheduled_tasks = (
+        ScheduledTask(
+            name="run-invoices",
+            task="billing.run_invoices",
+            schedule="5 * * * *",  # hourly, after the quarter-hourly advance
+            per_platform=True,
+            description=(
+                "Issue the invoices of periods that started and of upgrades, remind and "
+                "cancel overdue ones, tell trials that end soon. Idempotent."
+            ),
+        ),
         ScheduledTask(
             name="advance-subscriptions",
             task="billing.advance_subscriptions",

@@ -2,9 +2,11 @@
 
 Rows are written directly, not through the services: a ``SubscriptionFactory`` subscription
 is active in its first monthly period with no history behind it. Tests of subscribing and
-changing plans go through ``modules.billing.services``. Each factory bumps the caches its
-row feeds at once (``post_save`` bumps them only on commit, and a test's transaction never
-commits), so a test reads its own rows through the entitlements provider.
+changing plans go through ``modules.billing.services``; an ``InvoiceFactory`` invoice is open,
+numbered from its own sequence (tests of issuing go through ``services.invoices.run``). Each
+factory bumps the caches its row feeds at once (``post_save`` bumps them only on commit, and a
+test's transaction never commits), so a test reads its own rows through the entitlements
+provider.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from modules.billing.models import BillingPeriod, Interval, Subscription, SubscriptionEvent, Tier
+from modules.billing.models import (
+    BillingPeriod,
+    Interval,
+    Invoice,
+    InvoiceLine,
+    Subscription,
+    SubscriptionEvent,
+    Tier,
+)
 from modules.billing.services.queries import figures_scope
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
 from orion_core import shared_cache
@@ -104,3 +114,36 @@ class SubscriptionEventFactory(ScopeFreeFactory):
     to_status = Subscription.Status.ACTIVE
     actor = SubscriptionEvent.Actor.VENDOR
     message = "Subscribed from the portal."
+
+
+class InvoiceFactory(ScopeFreeFactory):
+    """An open invoice of one plan line (9.00 + 20 % tax), due in 14 days."""
+
+    class Meta:
+        model = Invoice
+
+    subscription = factory.SubFactory(SubscriptionFactory)
+    vendor = factory.SelfAttribute("subscription.vendor")
+    platform = factory.SelfAttribute("subscription.platform")
+    sequence = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda i: f"INV-{i.sequence:06d}")
+    billed_to = factory.LazyAttribute(lambda i: i.vendor.name)
+    currency = "EUR"
+    subtotal = Decimal("9.00")
+    tax_rate = Decimal("20.00")
+    tax = Decimal("1.80")
+    total = Decimal("10.80")
+    issued_at = factory.LazyFunction(_now)
+    due_at = factory.LazyAttribute(lambda i: i.issued_at + datetime.timedelta(days=14))
+
+
+class InvoiceLineFactory(ScopeFreeFactory):
+    class Meta:
+        model = InvoiceLine
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    vendor = factory.SelfAttribute("invoice.vendor")
+    position = factory.Sequence(lambda n: n + 1)
+    kind = InvoiceLine.Kind.PLAN
+    description = "Starter, billed monthly"
+    amount = Decimal("9.00")

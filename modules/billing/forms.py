@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from modules.billing.models import Interval, Subscription, Tier
+from modules.billing.models import Interval, Invoice, Subscription, Tier
 from modules.billing.services.errors import BillingError
 from modules.billing.templatetags.billing_tags import plan_price
 
@@ -81,3 +81,35 @@ class SubscriptionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if tiers is not None:
             self.fields["tier"].queryset = tiers
+
+
+class InvoiceFilterForm(forms.Form):
+    q = forms.CharField(
+        label=pgettext_lazy("billing", "Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Invoice number, vendor name or code."),
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("billing", "Status"),
+        required=False,
+        choices=[("", pgettext_lazy("billing", "any"))] + list(Invoice.Status.choices),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class VoidInvoiceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it void?"),
+        max_length=300,
+        help_text=_("Kept on the invoice and shown to the vendor."),
+    )
+
+
+class RecordPaymentForm(forms.Form):
+    note = forms.CharField(
+        label=pgettext_lazy("billing", "Note"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. the bank transfer's reference."),
+    )

@@ -15,7 +15,12 @@
 - ``BillingPeriod``: each period of a subscription, as it started: tier, interval, dates and
   amount (0 for a trial). Invoices (the module's second half) are issued per period.
 - ``SubscriptionEvent``: the append-only history of a subscription: who did what and when,
-  from which status or tier to which, and the prorated amount an upgrade owes.
+  from which status or tier to which, and the prorated amount an upgrade owes (``invoice``:
+  the invoice that billed it, once one did).
+- ``Invoice`` and its ``InvoiceLine``s: what a vendor owes the platform for a period (and the
+  prorations of its upgrades), numbered without gaps per platform from ``InvoiceCounter``;
+  open → paid, or void. Amounts are tax-exclusive lines, the tax of the platform's rate and
+  the total, all ``Decimal`` (see ``services.invoices``).
 
 Vendor-owned rows carry their vendor directly (ARCHITECTURE.md §12) and are read through
 ``ScopedManager(vendor="vendor")``; staff pages, the admin, providers and tasks work across
@@ -186,6 +191,12 @@ class Subscription(models.Model):
         pgettext_lazy("billing", "currency"), max_length=3, validators=[CURRENCY]
     )
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    trial_reminded_at = models.DateTimeField(
+        _("told the trial ends"),
+        null=True,
+        blank=True,
+        help_text=_("When the vendor was told its trial is ending (once per trial)."),
+    )
     current_period_start = models.DateTimeField(_("current period from"))
     current_period_end = models.DateTimeField(_("current period until"))
     anchor_at = models.DateTimeField(
@@ -373,6 +384,16 @@ class SubscriptionEvent(models.Model):
     message = models.CharField(pgettext_lazy("billing", "message"), max_length=300, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("billing", "when"), default=timezone.now)
 
+    invoice = models.ForeignKey(
+        "Invoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("billing", "invoice"),
+        help_text=_("The invoice that billed the prorated amount."),
+    )
+
     objects = ScopedManager(vendor="vendor")
 
     class Meta:
@@ -385,3 +406,141 @@ class SubscriptionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id}: {self.kind}"
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number a platform gave. Locked by the transaction that issues an
+    invoice and incremented in it: a rolled-back invoice gives its number back (no gap), and
+    two runs at once queue on this row (no duplicate)."""
+
+    platform = models.OneToOneField(
+        "orion_core.Platform",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("billing", "platform"),
+    )
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice counter")
+        verbose_name_plural = _("invoice counters")
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """What a vendor owes the platform: one billing period (with the prorations of upgrades
+    since the last invoice), or prorations alone."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("invoice status", "open")
+        PAID = "paid", pgettext_lazy("invoice status", "paid")
+        VOID = "void", pgettext_lazy("invoice status", "void")
+
+    vendor = _vendor()
+    platform = _platform()
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="invoices",
+        verbose_name=pgettext_lazy("billing", "subscription"),
+    )
+    period = models.OneToOneField(
+        BillingPeriod,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        verbose_name=_("billing period"),
+    )
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(pgettext_lazy("billing", "number"), max_length=30)
+    status = models.CharField(
+        pgettext_lazy("billing", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+    )
+    billed_to = models.CharField(_("billed to"), max_length=200)
+    billed_email = models.EmailField(_("billing e-mail"), blank=True)
+    currency = models.CharField(pgettext_lazy("billing", "currency"), max_length=3)
+    subtotal = models.DecimalField(pgettext_lazy("billing", "subtotal"), **MONEY)
+    tax_rate = models.DecimalField(_("tax rate (%)"), max_digits=5, decimal_places=2)
+    tax = models.DecimalField(pgettext_lazy("billing", "tax"), **MONEY)
+    total = models.DecimalField(pgettext_lazy("billing", "total"), **MONEY)
+    issued_at = models.DateTimeField(_("issued"))
+    due_at = models.DateTimeField(_("due"))
+    paid_at = models.DateTimeField(pgettext_lazy("billing", "paid"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    payment_reference = models.CharField(
+        _("payment reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("The reference of its payment in the payments module, once one started."),
+    )
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_reminder_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    note = models.CharField(pgettext_lazy("billing", "note"), max_length=300, blank=True)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["-issued_at", "-sequence"]
+        verbose_name = pgettext_lazy("billing", "invoice")
+        verbose_name_plural = pgettext_lazy("billing", "invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "sequence"], name="billing_invoice_seq"),
+            models.UniqueConstraint(fields=["platform", "number"], name="billing_invoice_number"),
+            models.CheckConstraint(
+                condition=Q(total=F("subtotal") + F("tax")), name="billing_invoice_total"
+            ),
+            models.CheckConstraint(condition=Q(subtotal__gte=0), name="billing_invoice_subtotal"),
+        ]
+        indexes = [
+            models.Index(fields=["platform", "status", "due_at"], name="billing_invoice_due"),
+            models.Index(fields=["vendor", "platform", "-issued_at"], name="billing_inv_vendor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_at <= timezone.now()
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice: a period of a plan, or the proration of an upgrade."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", pgettext_lazy("invoice line", "plan")
+        PRORATION = "proration", pgettext_lazy("invoice line", "upgrade, prorated")
+
+    vendor = _vendor()
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=pgettext_lazy("billing", "invoice"),
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("billing", "position"))
+    kind = models.CharField(pgettext_lazy("billing", "kind"), max_length=10, choices=Kind.choices)
+    description = models.CharField(pgettext_lazy("billing", "description"), max_length=200)
+    period_start = models.DateTimeField(pgettext_lazy("billing", "from"), null=True, blank=True)
+    period_end = models.DateTimeField(pgettext_lazy("billing", "until"), null=True, blank=True)
+    amount = models.DecimalField(pgettext_lazy("billing", "amount"), **MONEY)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="billing_line_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

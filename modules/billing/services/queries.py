@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from modules.billing.models import Interval, Subscription, SubscriptionEvent, Tier
+from modules.billing.models import Interval, Invoice, Subscription, SubscriptionEvent, Tier
 from modules.billing.services import periods
 from orion_core import shared_cache
 
@@ -186,3 +186,25 @@ def cached_attention(platform: Any) -> tuple[list[Attention], list[Attention]]:
         lambda: needs_attention(pk),
         scope=figures_scope(pk),
     )
+
+
+def vendor_invoices(platform_id: int) -> QuerySet[Invoice]:
+    """The current vendor's invoices on ``platform_id`` (inside the vendor's scope), newest
+    first."""
+    return Invoice.objects.filter(platform_id=platform_id).order_by("-issued_at", "-sequence")
+
+
+def platform_invoices(
+    platform: Any, *, status: str = "", overdue: bool = False, q: str = ""
+) -> QuerySet[Invoice]:
+    """A platform's invoices across vendors (staff; call inside ``scopes_disabled``)."""
+    found = Invoice.objects.filter(platform_id=_pk(platform)).select_related("vendor")
+    if status:
+        found = found.filter(status=status)
+    if overdue:
+        found = found.filter(status=Invoice.Status.OPEN, due_at__lte=timezone.now())
+    for term in q.split()[:5]:
+        found = found.filter(
+            Q(number__icontains=term) | Q(vendor__name__icontains=term) | Q(vendor__code=term)
+        )
+    return found.order_by("-issued_at", "-sequence")

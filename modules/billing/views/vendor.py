@@ -17,16 +17,20 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from modules.billing.forms import PlanForm
-from modules.billing.models import Subscription, Tier
-from modules.billing.services import queries, subscriptions, tiers
+from modules.billing.models import Invoice, Subscription, Tier
+from modules.billing.services import invoices, queries, subscriptions, tiers
+from modules.billing.services.documents import invoice_pdf
 from modules.billing.services.errors import BillingError
+from orion_core.contracts.payments import PaymentError
 from orion_core.guards import read_write
 from orion_core.permissions import has_permission
 
 HISTORY_SIZE = 20
+RECENT_INVOICES = 5
+INVOICE_PAGE_SIZE = 25
 
 
 def actor_of(request: HttpRequest) -> str:
@@ -69,6 +73,8 @@ class BillingView(TemplateView):
             offered=offered,
             usage=tiers.usage(platform, vendor.pk),
             events=list(queries.vendor_events(vendor.pk, platform.pk)[:HISTORY_SIZE]),
+            invoices=list(queries.vendor_invoices(platform.pk)[: RECENT_INVOICES + 1]),
+            recent_invoices=RECENT_INVOICES,
             trial_days=subscriptions.trial_days(platform) if first_time else 0,
             can_manage=has_permission(request, "billing.manage"),
             **kwargs,
@@ -157,3 +163,79 @@ class ResumeView(BillingView):
             return self.refuse(error)
         messages.success(request, _("Your plan continues."))
         return HttpResponseRedirect(self.page_url())
+
+
+# --- invoices ----------------------------------------------------------------------------------
+
+
+class InvoiceListView(ListView):
+    """Every invoice of the vendor on this platform, newest first."""
+
+    permission = "billing.view"
+    template_name = "billing/vendor/invoice_list.html"
+    context_object_name = "invoices"
+    paginate_by = INVOICE_PAGE_SIZE
+
+    def get_queryset(self) -> Any:
+        return queries.vendor_invoices(self.request.platform.pk)  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(vendor=self.request.vendor, **kwargs)  # type: ignore[attr-defined]
+
+
+class InvoiceDetailView(DetailView):
+    """One invoice as a printable page, with its PDF and (open ones) the way to pay it."""
+
+    permission = "billing.view"
+    template_name = "billing/vendor/invoice_detail.html"
+    context_object_name = "invoice"
+
+    def get_queryset(self) -> Any:
+        return queries.vendor_invoices(self.request.platform.pk).prefetch_related("lines")  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            vendor=self.request.vendor,  # type: ignore[attr-defined]
+            seller=self.request.platform.name,  # type: ignore[attr-defined]
+            can_pay=has_permission(self.request, "billing.manage")
+            and self.object.status == Invoice.Status.OPEN,
+            **kwargs,
+        )
+
+
+class InvoicePdfView(InvoiceDetailView):
+    """The invoice as a PDF download."""
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        return pdf_response(self.object, seller=self.request.platform.name)  # type: ignore[attr-defined]
+
+
+def pdf_response(invoice: Invoice, *, seller: str) -> HttpResponse:
+    response = HttpResponse(invoice_pdf(invoice, seller=seller), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
+
+
+class InvoicePayView(InvoiceDetailView):
+    """POST: start paying the invoice through the platform's payments: to the provider's page,
+    or back to the invoice with the platform's instructions."""
+
+    permission = "billing.manage"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = invoice = self.get_object()
+        page = reverse(
+            "billing:vendor-invoice",
+            kwargs={"vendor_code": request.vendor.code, "pk": invoice.pk},  # type: ignore[attr-defined]
+        )
+        try:
+            action = invoices.pay(invoice, return_url=request.build_absolute_uri(page))
+        except (BillingError, PaymentError) as error:
+            messages.error(request, str(error))
+            return self.render_to_response(self.get_context_data(), status=400)
+        if action.kind == "redirect" and action.redirect_url:
+            return HttpResponseRedirect(action.redirect_url)
+        if action.instructions:
+            messages.info(request, action.instructions)
+        return HttpResponseRedirect(page)

@@ -1,6 +1,7 @@
 """Billing under concurrency, on PostgreSQL (SQLite ignores SELECT … FOR UPDATE): one vendor
 subscribing from several tabs at once gets one subscription; two scheduled runs at once renew a
-subscription once; invitations and products racing for the last places of a plan take exactly
+subscription once; invoice runs at once bill each period once with numbers 1…n, no gap;
+invitations and products racing for the last places of a plan take exactly
 those places."""
 
 from __future__ import annotations
@@ -74,6 +75,25 @@ def test_two_runs_at_once_renew_once(shop, billing_on, tiers):
     assert sorted(results) == [0, 0, 0, 1], results
     with scopes_disabled():
         assert BillingPeriod.objects.filter(subscription=sub).count() == 1
+
+
+def test_invoice_runs_at_once_bill_each_period_once_numbered_without_gaps(billing_on, tiers):
+    from modules.billing.factories import BillingPeriodFactory
+    from modules.billing.models import Invoice
+    from modules.billing.services import invoices
+    from modules.tenancy.factories import VendorFactory
+
+    start = timezone.now() - datetime.timedelta(hours=1)
+    for index in range(6):
+        vendor = VendorFactory(code=f"race-{index}", platforms=[billing_on])
+        sub = SubscriptionFactory(vendor=vendor, tier=tiers[index % 3], current_period_start=start)
+        BillingPeriodFactory(subscription=sub)
+    results = race(3, lambda i: len(invoices.run(billing_on).issued))
+    assert sum(results) == 6, results
+    with scopes_disabled():
+        found = Invoice.objects.filter(platform=billing_on)
+        assert sorted(found.values_list("sequence", flat=True)) == [1, 2, 3, 4, 5, 6]
+        assert found.values("period").distinct().count() == 6
 
 
 def test_invitations_race_for_the_last_seats(shop, billing_on, tiers):

@@ -31,14 +31,24 @@ DAY = datetime.timedelta(days=1)
 def test_limits_are_declared_by_the_modules_that_count():
     found = {limit.name: limit for limit in get_registry().limits()}
     assert found["max_team_members"].module_code == "tenancy"
-    assert found["max_team_members"].usage == "modules.tenancy.services.seat_count"
+    assert found["max_team_members"].usage == "modules.tenancy.cache.seat_count"
     if "catalog" in get_registry():
         assert found["max_products"].module_code == "catalog"
 
 
-def test_the_task_is_declared_per_platform():
-    [task] = get_registry().get("billing").scheduled_tasks
-    assert (task.task, task.per_platform) == ("billing.advance_subscriptions", True)
+def test_the_tasks_are_declared_per_platform():
+    declared = {t.task: t.per_platform for t in get_registry().get("billing").scheduled_tasks}
+    assert declared == {"billing.advance_subscriptions": True, "billing.run_invoices": True}
+
+
+def test_the_invoice_task_runs_where_billing_is_on_only(shop, billing_on, growth):
+    from modules.billing.factories import BillingPeriodFactory, SubscriptionFactory
+
+    BillingPeriodFactory(subscription=SubscriptionFactory(vendor=shop, tier=growth))
+    with override_module(billing_on, "billing", enabled=False):
+        assert tasks.run_invoices.apply(kwargs={"platform_id": billing_on.pk}).get() == SKIPPED
+    done = tasks.run_invoices.apply(kwargs={"platform_id": billing_on.pk}).get()
+    assert done == {"issued": 1, "reminded": 0, "past_due": 0, "cancelled": 0, "trials_told": 0}
 
 
 def ended_trial(vendor, tier, platform) -> Subscription:

@@ -61,7 +61,7 @@ def test_no_plan_yet_then_subscribe_to_a_trial(manager, shop, tiers):
     page = manager.get(PORTAL)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "You have no plan yet" in html and "Your invoices will be listed here." in html
+    assert "You have no plan yet" in html and "No invoices yet." in html
     assert page.context["trial_days"] == 14 and page.context["can_manage"]
     response = manager.post(f"{PORTAL}plan/", {"tier": "growth", "interval": "month"})
     assert response.status_code == 302 and response["Location"] == PORTAL
