@@ -41,6 +41,15 @@ class Platform(models.Model):
         primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
         return primary.domain if primary else None
 
+    def absolute_url(self, path: str) -> str:
+        """``path`` on the platform's primary domain, for links that leave the request (an
+        e-mail); the path alone when the platform has no domain yet."""
+        domain = self.primary_domain
+        if not path or not domain:
+            return path
+        scheme = "https" if settings.SECURE_SSL_REDIRECT else "http"
+        return f"{scheme}://{domain}{path}"
+
 
 class PlatformDomain(models.Model):
     """A host name that resolves to a platform (``Host`` header, without the port)."""

@@ -65,6 +65,7 @@ from modules.billing.services import periods, subscriptions
 from modules.billing.services.errors import BillingError
 from modules.tenancy.models import Membership, Vendor
 from orion_core import state
+from orion_core.models import Platform
 from orion_core.contracts import provider_for
 from orion_core.contracts.notifications import NOTIFICATIONS, Notification
 from orion_core.contracts.payments import PAYMENTS, VENDOR_PAYS, NextAction, PaymentError
@@ -346,9 +347,11 @@ def _plain_text(kind: str, context: dict[str, Any]) -> tuple[str, str]:
     return subject, f"{body}\n\n{context['url']}"
 
 
-def _vendor_url(name: str, vendor_id: int, **kwargs: Any) -> str:
+def _vendor_url(platform_id: int, name: str, vendor_id: int, **kwargs: Any) -> str:
+    """A vendor portal page's whole address on the platform's domain (for an e-mail)."""
     code = Vendor.objects.values_list("code", flat=True).get(pk=vendor_id)
-    return reverse(name, kwargs={"vendor_code": code, **kwargs})
+    platform = Platform.objects.get(pk=platform_id)
+    return platform.absolute_url(reverse(name, kwargs={"vendor_code": code, **kwargs}))
 
 
 def tell(
@@ -370,7 +373,9 @@ def tell(
         "days_overdue": max((now - invoice.due_at).days, 0) if overdue else 0,
         "cancel_date": _day(cancel_date) if cancel_date else "",
         "invoice_id": invoice.pk,
-        "url": _vendor_url("billing:vendor-invoice", invoice.vendor_id, pk=invoice.pk),
+        "url": _vendor_url(
+            invoice.platform_id, "billing:vendor-invoice", invoice.vendor_id, pk=invoice.pk
+        ),
     }
     return _notify("billing.invoice_due", invoice.platform_id, invoice.vendor_id, context)
 
@@ -550,7 +555,7 @@ def notify_trials_ending(platform_id: int, now: datetime.datetime, done: Run) ->
                 "price": str(locked.price),
                 "currency": locked.currency,
                 "interval": str(locked.get_interval_display()),
-                "url": _vendor_url("billing:vendor-billing", vid),
+                "url": _vendor_url(platform_id, "billing:vendor-billing", vid),
             }
             transaction.on_commit(
                 lambda vid=vid, context=context: _notify(
