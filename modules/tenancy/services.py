@@ -24,22 +24,22 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from modules.tenancy.context import current as current_tenant
 from modules.tenancy.models import Invitation, Membership, Vendor, VendorDomain
 from modules.tenancy.scoping import vendor_scope
-from orion_core import features
+from orion_core import features, state
+from orion_core.contracts import provider_for
+from orion_core.contracts.notifications import NOTIFICATIONS, Notification
 
 INVITATION_MAX_AGE = datetime.timedelta(days=7)
 TOKEN_SALT = "orion.tenancy.invitation"  # noqa: S105 - a signing salt, not a secret
@@ -221,13 +221,17 @@ def invite(
     invited_by: Any,
     link_base: str = "",
     platform: Any = None,
+    seat: bool = True,
 ) -> Invitation:
     """Invite ``email`` to ``vendor``'s team with ``role`` and e-mail them a signed link.
 
     ``link_base`` is the scheme and host the link starts with (e.g. ``https://oms.example``).
     ``platform`` (a Platform or id; default: the platform of the running request) is where the
-    vendor's plan is asked for a seat; without one no seat is counted. The e-mail leaves only
-    once the transaction commits.
+    invitation happens: the vendor's plan there is asked for a seat (unless ``seat`` is False:
+    the owner staff invite when they approve a vendor, before it has a plan), and the e-mail is
+    told through the notifications provider there. Without one no seat is counted and the
+    e-mail is plain Django mail. The e-mail leaves only once the transaction commits, in the
+    language active now.
     """
     email = (email or "").strip()
     try:
@@ -255,7 +259,8 @@ def invite(
                 code="already_invited",
                 field="email",
             )
-        _check_seat_limit(vendor, platform)
+        if seat:
+            _check_seat_limit(vendor, platform)
         invitation = Invitation.objects.create(
             vendor=vendor,
             email=email,
@@ -266,30 +271,60 @@ def invite(
         link = link_base.rstrip("/") + reverse(
             "tenancy:invitation", kwargs={"token": make_token(invitation)}
         )
-        transaction.on_commit(lambda: send_invitation(invitation, link))
+        platform_id = getattr(platform, "pk", platform) or current_tenant().platform_id
+        language = translation.get_language()
+        transaction.on_commit(
+            lambda: send_invitation(invitation, link, platform_id=platform_id, language=language)
+        )
     return invitation
 
 
-def send_invitation(invitation: Invitation, link: str) -> None:
-    """The invitation e-mail: plain text and HTML, in the current language."""
-    context = {
-        "invitation": invitation,
-        "vendor": invitation.vendor,
-        "role": invitation.get_role_display(),
-        "link": link,
-        "expires_at": invitation.expires_at,
-    }
-    subject = render_to_string("tenancy/email/invitation_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.splitlines()),
-        body=render_to_string("tenancy/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
+def send_invitation(
+    invitation: Invitation,
+    link: str,
+    *,
+    platform_id: int | None = None,
+    language: str | None = None,
+) -> bool:
+    """The invitation e-mail (text and HTML, in ``language``), told through the notifications
+    contract as ``tenancy.invitation``: where messaging is on for ``platform_id`` the vendor's
+    own wording of it is used and the sending logged; elsewhere it is this text, mailed at once.
+    False when it could not be sent (logged by the provider: the invitation stands)."""
+    vendor = invitation.vendor
+    inviter = invitation.invited_by
+    with translation.override(language):
+        role = str(invitation.get_role_display())
+        expires = formats.date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
+        template_context = {
+            "invitation": invitation,
+            "vendor": vendor,
+            "role": role,
+            "link": link,
+            "expires_at": invitation.expires_at,
+        }
+        subject = render_to_string("tenancy/email/invitation_subject.txt", template_context)
+        body = render_to_string("tenancy/email/invitation.txt", template_context)
+        html = render_to_string("tenancy/email/invitation.html", template_context)
+    enabled = state.state_for_platform(platform_id).enabled if platform_id else frozenset()
+    return provider_for(NOTIFICATIONS, enabled).notify(
+        Notification(
+            kind="tenancy.invitation",
+            to=(invitation.email,),
+            subject=" ".join(subject.split()),
+            body=body,
+            html_body=html,
+            vendor_id=vendor.pk,
+            platform_id=platform_id,
+            context={
+                "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+                "shop": vendor.name,
+                "role": role,
+                "accept_url": link,
+                "expires": expires,
+                "language": language or "",
+            },
+        )
     )
-    message.attach_alternative(
-        render_to_string("tenancy/email/invitation.html", context), "text/html"
-    )
-    message.send()
 
 
 def revoke(invitation: Invitation, *, actor: Any) -> Invitation:

@@ -106,7 +106,9 @@ def approve(
         ).exists()
         if not vendor.owner_email or has_owner:
             return None
-        return invite_owner(vendor, vendor.owner_email, invited_by=by, link_base=link_base)
+        return invite_owner(
+            vendor, vendor.owner_email, invited_by=by, link_base=link_base, platform=platform
+        )
 
 
 def suspend(vendor: Vendor, platform: Platform) -> None:
@@ -123,11 +125,17 @@ def suspend(vendor: Vendor, platform: Platform) -> None:
 
 
 def invite_owner(
-    vendor: Vendor, email: str, *, invited_by: Any = None, link_base: str = ""
+    vendor: Vendor,
+    email: str,
+    *,
+    invited_by: Any = None,
+    link_base: str = "",
+    platform: Platform | None = None,
 ) -> Invitation | None:
     """Invite ``email`` to ``vendor``'s team as owner through the team's invitation service
-    (signed link, e-mail sent on commit). None when that address is already invited or in the
-    team, e.g. when a suspended vendor is approved again."""
+    (signed link, e-mail sent on commit, told on ``platform``). The owner takes no seat of a
+    plan: the vendor has none yet. None when that address is already invited or in the team,
+    e.g. when a suspended vendor is approved again."""
     try:
         return services.invite(
             vendor,
@@ -135,6 +143,8 @@ def invite_owner(
             role=Membership.Role.OWNER,
             invited_by=invited_by,
             link_base=link_base,
+            platform=platform,
+            seat=False,
         )
     except services.TeamError as exc:
         if exc.code in {"already_invited", "already_member"}:

@@ -72,6 +72,42 @@ def test_invite_sends_a_signed_link_in_text_and_html(
     assert mimetype == "text/html" and f'href="{link}"' in html
 
 
+def test_without_messaging_the_invitation_is_plain_django_mail(
+    platform, vendor, owner, settings, django_capture_on_commit_callbacks
+):
+    """On a platform (here messaging is off), the invitation is told through the
+    notifications contract; its fallback mails it at once, as it always was."""
+    settings.DEFAULT_FROM_EMAIL = "team@orion.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite(
+            vendor,
+            email="new@example.com",
+            role=Role.STAFF,
+            invited_by=owner,
+            link_base="http://acme.test/",
+            platform=platform,
+        )
+    (message,) = mail.outbox
+    assert (message.from_email, message.to) == ("team@orion.example", ["new@example.com"])
+    assert message.subject == "You are invited to join Alpha Shop on Orion"
+    link = link_in(message.body)
+    assert "You are invited to join the team of Alpha Shop as staff." in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and f'href="{link}"' in html
+
+
+def test_the_invitation_is_written_in_the_inviters_language(
+    platform, vendor, owner, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.invite(
+            vendor, email="new@example.com", role=Role.VIEWER, invited_by=owner, platform=platform
+        )
+    assert mail.outbox[0].subject == "Vous êtes invité à rejoindre Alpha Shop sur Orion"
+
+
 def test_no_mail_when_the_transaction_rolls_back(vendor, owner, django_capture_on_commit_callbacks):
     from django.db import transaction
 
