@@ -111,3 +111,12 @@ order_cancelled = DomainEvent(
     payload=("order_id", "number", "reason"),
     description="An unpaid order was cancelled (by the customer, the vendor or expiry).",
 )
+import_finished = DomainEvent(
+    "import_finished",
+    payload=("job_id", "source", "created", "updated", "errors", "status"),
+    description=(
+        "A vendor's import job ended: ``source`` names what was read (a file name, a feed), "
+        "``created``/``updated``/``errors`` count its rows, ``status`` is ``completed`` (errors "
+        "may be above 0: those rows were skipped) or ``failed`` (nothing was imported)."
+    ),
+)

@@ -75,16 +75,20 @@ class DeliveryFilterForm(forms.Form):
         required=False,
         choices=[("", pgettext_lazy("messaging", "All")), *Delivery.Status.choices],
     )
-    q = forms.CharField(label=_("Recipient"), required=False, max_length=254)
+    q = forms.CharField(
+        label=pgettext_lazy("messaging", "Recipient"), required=False, max_length=254
+    )
 
 
 class EmailTemplateForm(forms.Form):
     """A vendor's template of one type in one language. Its rules (parses, documented
     variables only, renders) are ``services.templates.validate``'s, put on the fields here."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=255)
+    subject = forms.CharField(label=pgettext_lazy("messaging", "Subject"), max_length=255)
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}), max_length=MAX_SOURCE
+        label=pgettext_lazy("messaging", "Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MAX_SOURCE,
     )
     html_body = forms.CharField(
         label=_("HTML (optional)"),
@@ -154,11 +158,11 @@ class NewConversationForm(MessageForm):
     STAFF = "staff"
 
     recipient = forms.CharField(
-        label=_("To"),
+        label=pgettext_lazy("messaging", "To"),
         max_length=254,
         help_text=_("A customer's e-mail address, or \"staff\" for the platform's team."),
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("messaging", "Subject"), max_length=200)
     field_order = ["recipient", "subject", "body", "attachments"]
 
     def __init__(self, *args: Any, with_recipient: bool = True, **kwargs: Any) -> None:

@@ -71,7 +71,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("messaging", "user"),
     )
     recipient_customer = models.ForeignKey(
         "customers.Customer",
@@ -98,8 +98,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        verbose_name = pgettext_lazy("messaging", "notification")
+        verbose_name_plural = pgettext_lazy("messaging", "notifications")
         indexes = [
             # The bell: a user's unread notifications (of one vendor on the portal).
             models.Index(
@@ -126,11 +126,13 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("messaging", "user"),
     )
     kind = models.CharField(_("notification type"), max_length=KIND_MAX)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    enabled = models.BooleanField(_("enabled"))
+    channel = models.CharField(
+        pgettext_lazy("messaging", "channel"), max_length=20, choices=Channel.choices
+    )
+    enabled = models.BooleanField(pgettext_lazy("messaging", "enabled"))
     updated_at = models.DateTimeField(pgettext_lazy("messaging", "updated"), auto_now=True)
 
     class Meta:
@@ -155,7 +157,7 @@ class NotificationProfile(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("messaging", "user"),
     )
     language = models.CharField(
         _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, blank=True
@@ -173,10 +175,10 @@ class Delivery(models.Model):
     """One e-mail, rendered when queued, and what happened when it was sent: the sending log."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RETRYING = "retrying", _("retrying")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("messaging", "queued")
+        RETRYING = "retrying", pgettext_lazy("messaging", "retrying")
+        SENT = "sent", pgettext_lazy("messaging", "sent")
+        FAILED = "failed", pgettext_lazy("messaging", "failed")
 
     platform = _platform()
     vendor = _vendor(null=True)
@@ -186,22 +188,22 @@ class Delivery(models.Model):
         null=True,
         blank=True,
         related_name="deliveries",
-        verbose_name=_("notification"),
+        verbose_name=pgettext_lazy("messaging", "notification"),
     )
     kind = models.CharField(_("notification type"), max_length=KIND_MAX)
-    to_email = models.EmailField(_("to"))
-    from_email = models.CharField(_("from"), max_length=320)
+    to_email = models.EmailField(pgettext_lazy("messaging", "to"))
+    from_email = models.CharField(pgettext_lazy("messaging", "from"), max_length=320)
     reply_to = models.EmailField(_("reply to"), blank=True)
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("text"))
-    html_body = models.TextField(_("HTML"), blank=True)
+    subject = models.CharField(pgettext_lazy("messaging", "subject"), max_length=255)
+    body = models.TextField(pgettext_lazy("messaging", "text"))
+    html_body = models.TextField(pgettext_lazy("messaging", "HTML"), blank=True)
     status = models.CharField(
         pgettext_lazy("messaging", "status"),
         max_length=20,
         choices=Status.choices,
         default=Status.QUEUED,
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveIntegerField(pgettext_lazy("messaging", "attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     updated_at = models.DateTimeField(pgettext_lazy("messaging", "updated"), auto_now=True)
@@ -236,10 +238,12 @@ class EmailTemplate(models.Model):
     language = models.CharField(
         pgettext_lazy("messaging", "language"), max_length=10, choices=settings.LANGUAGES
     )
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("text"))
+    subject = models.CharField(pgettext_lazy("messaging", "subject"), max_length=255)
+    body = models.TextField(pgettext_lazy("messaging", "text"))
     html_body = models.TextField(
-        _("HTML"), blank=True, help_text=_("Optional; sent beside the text when filled in.")
+        pgettext_lazy("messaging", "HTML"),
+        blank=True,
+        help_text=_("Optional; sent beside the text when filled in."),
     )
     updated_at = models.DateTimeField(pgettext_lazy("messaging", "updated"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -312,7 +316,7 @@ class Conversation(models.Model):
 
     platform = _platform()
     vendor = _vendor()
-    kind = models.CharField(_("with"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("messaging", "with"), max_length=20, choices=Kind.choices)
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.CASCADE,
@@ -321,7 +325,7 @@ class Conversation(models.Model):
         related_name="+",
         verbose_name=pgettext_lazy("messaging", "customer"),
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("messaging", "subject"), max_length=200)
     vendor_unread = models.PositiveIntegerField(_("unread by the shop"), default=0)
     other_unread = models.PositiveIntegerField(_("unread by the customer or staff"), default=0)
     # The language the customer last wrote in: e-mails to them are written in it.
@@ -335,8 +339,8 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]
-        verbose_name = _("conversation")
-        verbose_name_plural = _("conversations")
+        verbose_name = pgettext_lazy("messaging", "conversation")
+        verbose_name_plural = pgettext_lazy("messaging", "conversations")
         indexes = [
             models.Index(fields=["vendor", "-last_message_at"], name="messaging_conv_vendor"),
             models.Index(fields=["customer", "-last_message_at"], name="messaging_conv_customer"),
@@ -357,7 +361,7 @@ class Message(models.Model):
     """One message of a conversation, by the vendor's team, the customer or staff."""
 
     class Side(models.TextChoices):
-        VENDOR = "vendor", _("shop")
+        VENDOR = "vendor", pgettext_lazy("messaging", "shop")
         CUSTOMER = "customer", pgettext_lazy("messaging", "customer")
         STAFF = "staff", _("platform staff")
 
@@ -365,17 +369,17 @@ class Message(models.Model):
         Conversation,
         on_delete=models.CASCADE,
         related_name="messages",
-        verbose_name=_("conversation"),
+        verbose_name=pgettext_lazy("messaging", "conversation"),
     )
     vendor = _vendor()
-    side = models.CharField(_("from"), max_length=20, choices=Side.choices)
+    side = models.CharField(pgettext_lazy("messaging", "from"), max_length=20, choices=Side.choices)
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("user"),
+        verbose_name=pgettext_lazy("messaging", "user"),
     )
     author_customer = models.ForeignKey(
         "customers.Customer",
@@ -385,7 +389,7 @@ class Message(models.Model):
         related_name="+",
         verbose_name=pgettext_lazy("messaging", "customer"),
     )
-    author_name = models.CharField(_("author"), max_length=200)
+    author_name = models.CharField(pgettext_lazy("messaging", "author"), max_length=200)
     body = models.TextField(pgettext_lazy("messaging", "text"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -393,8 +397,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
+        verbose_name = pgettext_lazy("messaging", "message")
+        verbose_name_plural = pgettext_lazy("messaging", "messages")
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
@@ -411,7 +415,10 @@ class Attachment(models.Model):
     """
 
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+        Message,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=pgettext_lazy("messaging", "message"),
     )
     vendor = _vendor()
     media = models.ForeignKey(
@@ -428,8 +435,8 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        verbose_name = pgettext_lazy("messaging", "attachment")
+        verbose_name_plural = pgettext_lazy("messaging", "attachments")
 
     def __str__(self) -> str:
         return self.name

@@ -11,6 +11,7 @@ import messaging, and a receiver that raises is logged by the event and never re
 | ``order_placed`` | ``orders.order_placed`` | team members with ``orders.view`` |
 | ``order_paid`` | ``orders.order_paid`` | team members with ``orders.view`` |
 | ``stock_low`` | ``inventory.stock_low`` | team members with ``inventory.view`` |
+| ``import_finished`` | ``marketplace.import_finished`` | team members with ``marketplace.view`` |
 
 And one of messaging's own: a user's cached unread count (the bell) goes stale on commit of any
 write to one of their notifications, whoever made it (a service, the admin, a factory).
@@ -27,7 +28,7 @@ from modules.messaging import registry
 from modules.messaging.models import Notification
 from modules.messaging.services import notifications
 from orion_core import shared_cache
-from orion_core.domain_events import order_paid, order_placed, stock_low
+from orion_core.domain_events import import_finished, order_paid, order_placed, stock_low
 
 
 @receiver(post_save, sender=Notification, dispatch_uid="messaging_inbox_saved")
@@ -64,4 +65,14 @@ def on_stock_low(
     if vendor_id:
         notifications.tell_team(
             registry.STOCK_LOW, platform_id=platform_id, vendor_id=vendor_id, context=payload
+        )
+
+
+@receiver(import_finished, dispatch_uid="messaging_import_finished")
+def on_import_finished(
+    sender: str, *, platform_id: int | None, vendor_id: int | None, **payload: Any
+) -> None:
+    if vendor_id:
+        notifications.tell_team(
+            registry.IMPORT_FINISHED, platform_id=platform_id, vendor_id=vendor_id, context=payload
         )

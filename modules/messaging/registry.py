@@ -239,3 +239,124 @@ NEW_MESSAGE = register(
                 "excerpt": "Hello, I ordered a T-shirt last week…"},
     )
 )  # fmt: skip
+
+# --- billing: told through the notifications contract (billing never imports messaging) ------
+
+INVOICE_DUE = register(
+    NotificationType(
+        kind="billing.invoice_due",
+        label=_("Invoice due, and dunning reminders"),
+        audience=TEAM,
+        permission="billing.view",
+        module="billing",
+        # Dunning: nobody may switch off being told their subscription is about to end.
+        optional=False,
+        subject=_("{% if overdue %}Overdue: {% endif %}Invoice {{ number }} from {{ platform }}"),
+        body=_(
+            "{% if overdue %}Invoice {{ number }} of {{ total }} {{ currency }} for {{ shop }} "
+            "was due on {{ due_date }} and is still unpaid.{% else %}Invoice {{ number }} of "
+            "{{ total }} {{ currency }} for {{ shop }} is due on {{ due_date }}.{% endif %}"
+            "{% if overdue and cancel_date %}\n\nIf it is still unpaid on {{ cancel_date }}, the "
+            "subscription will be cancelled.{% endif %}\n\nSee and pay the invoice: {{ url }}"
+        ),
+        variables={
+            "number": _("The invoice number."),
+            "total": _("The invoice's total."),
+            "currency": _("The currency code, e.g. EUR."),
+            "due_date": _("The date the invoice is due."),
+            "overdue": _("Whether the due date has passed (true for a reminder)."),
+            "days_overdue": _("How many days the due date has passed (0 when it has not)."),
+            "cancel_date": _(
+                "The date the subscription is cancelled if still unpaid (may be empty)."
+            ),
+        },
+        link=("billing:vendor-invoice", {"pk": "invoice_id"}),
+        sample={"number": "INV-2026-000042", "total": "49.00", "currency": "EUR",
+                "due_date": "15 March 2026", "overdue": True, "days_overdue": 7,
+                "cancel_date": "29 March 2026", "invoice_id": 42},
+    )
+)  # fmt: skip
+
+TRIAL_ENDING = register(
+    NotificationType(
+        kind="billing.trial_ending",
+        label=_("Trial ending"),
+        audience=TEAM,
+        permission="billing.view",
+        module="billing",
+        subject=_("Your trial of {{ tier }} ends on {{ trial_end }}"),
+        body=_(
+            "The trial of {{ tier }} for {{ shop }} ends on {{ trial_end }}. After that, the "
+            "plan costs {{ price }} {{ currency }} ({{ interval }}).\n\n"
+            "Choose or change your plan: {{ url }}"
+        ),
+        variables={
+            "tier": _("The plan's name."),
+            "trial_end": _("The date the trial ends."),
+            "price": _("The plan's price after the trial."),
+            "currency": _("The currency code, e.g. EUR."),
+            "interval": _("How often it is charged (monthly or yearly)."),
+        },
+        link=("billing:vendor-billing", {}),
+        sample={"tier": "Growth", "trial_end": "15 March 2026", "price": "49.00",
+                "currency": "EUR", "interval": "monthly"},
+    )
+)  # fmt: skip
+
+# --- tenancy: told through the notifications contract ------------------------------------------
+
+INVITATION = register(
+    NotificationType(
+        kind="tenancy.invitation",
+        label=_("Team invitation"),
+        audience=CUSTOMER,  # the address the inviter gave: nobody of the team yet
+        module="tenancy",
+        channels=(EMAIL,),
+        optional=False,
+        subject=_("You are invited to join {{ shop }} on {{ platform }}"),
+        body=_(
+            "Hello,\n\n{% if inviter %}{{ inviter }} invites you{% else %}You are invited"
+            "{% endif %} to join the team of {{ shop }} as {{ role }}.\n\nAccept the invitation:\n"
+            "{{ accept_url }}\n\nThe link can be used until {{ expires }}.\n"
+        ),
+        variables={
+            "inviter": _("Who invites (may be empty)."),
+            "role": _("The role offered."),
+            "accept_url": _("The link that accepts the invitation."),
+            "expires": _("When the link expires."),
+        },
+        sample={"inviter": "Olivia Owner", "role": "manager",
+                "accept_url": "https://shop.example/vendor/invitations/…/",
+                "expires": "15 March 2026, 10:00"},
+    )
+)  # fmt: skip
+
+# --- marketplace: from the ``import_finished`` domain event (receivers) ------------------------
+
+IMPORT_FINISHED = register(
+    NotificationType(
+        kind="marketplace.import_finished",
+        label=_("Import finished"),
+        audience=TEAM,
+        permission="marketplace.view",
+        module="marketplace",
+        subject=_(
+            "{% if status == 'failed' %}Import failed{% else %}Import finished{% endif %}: "
+            "{{ source }}"
+        ),
+        body=_(
+            "{% if status == 'failed' %}The import from {{ source }} failed.{% else %}The import "
+            "from {{ source }} finished.{% endif %}\n\nCreated: {{ created }}\n"
+            "Updated: {{ updated }}\nErrors: {{ errors }}\n"
+        ),
+        variables={
+            "source": _("What was imported from (a file name or a feed)."),
+            "created": _("How many rows were created."),
+            "updated": _("How many rows were updated."),
+            "errors": _("How many rows could not be imported."),
+            "status": _("How it ended: completed or failed."),
+        },
+        sample={"job_id": 12, "source": "products.csv", "created": 40, "updated": 3,
+                "errors": 2, "status": "completed"},
+    )
+)  # fmt: skip

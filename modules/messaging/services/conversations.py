@@ -98,8 +98,17 @@ def thread(conversation: Conversation) -> list[Shown]:
     messages = list(
         Message.objects.filter(conversation=conversation).prefetch_related("attachments")
     )
+    return _with_pictures(conversation.vendor_id, messages)
+
+
+def shown(message: Message) -> Shown:
+    """One message with its pictures (the API's answer to a message just written)."""
+    return _with_pictures(message.vendor_id, [message])[0]
+
+
+def _with_pictures(vendor_id: int, messages: list[Message]) -> list[Shown]:
     ids = [a.media_id for m in messages for a in m.attachments.all() if a.media_id]
-    pictures = media.resolve(conversation.vendor_id, ids)
+    pictures = media.resolve(vendor_id, ids)
     return [
         Shown(m, [(a.name, pictures.get(a.media_id)) for a in m.attachments.all()])
         for m in messages
