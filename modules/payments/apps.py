@@ -125,3 +125,7 @@ class PaymentsConfig(ModuleConfig):
             ),
         ),
     }
+
+    def ready(self) -> None:
+        super().ready()
+        from modules.payments import cache  # noqa: F401 - connects the receivers

@@ -2,17 +2,21 @@
 
 Rows are created outside any vendor scope and directly, not through the services: a
 ``PaymentFactory`` payment has no history behind it. Tests of payments themselves go through
-``modules.payments.services``.
+``modules.payments.services``. Like the services' commits, a factory's payment makes the
+dashboards' cached figures of its platform and vendor stale.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 
+from modules.payments.cache import platform_scope, vendor_scope
 from modules.payments.models import Payment, PaymentTransition, ProcessedWebhook, Refund, Source
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
+from orion_core import shared_cache
 from orion_core.testing import PlatformFactory
 
 
@@ -28,6 +32,12 @@ class PaymentFactory(ScopeFreeFactory):
     amount = Decimal("49.90")
     currency = "EUR"
     customer_email = factory.Sequence(lambda n: f"customer{n}@example.com")
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Payment:
+        payment = super()._create(model_class, *args, **kwargs)
+        shared_cache.bump(platform_scope(payment.platform_id), vendor_scope(payment.vendor_id))
+        return payment
 
 
 class PaymentTransitionFactory(ScopeFreeFactory):

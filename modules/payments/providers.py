@@ -8,7 +8,8 @@ the contract's dataclasses; the rules are the contract's, kept by the services.
 Dashboards: ``metrics_provider`` gives the staff dashboard a platform's figures (payments
 awaiting, money taken and refunded this month) over every vendor's payments on it;
 ``widgets_provider`` gives the vendor dashboard (a vendor in the tenant context, a member who
-holds ``payments.view``) the same figures for that vendor. One query each.
+holds ``payments.view``) the same figures for that vendor. Both from the shared cache (no SQL
+when warm; stale on commit of any change of a payment: ``modules.payments.cache``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from modules.payments import services
+from modules.payments import cache, services
 from modules.tenancy.context import current
 from orion_core.contracts.payments import (
     CUSTOMER_PAYS,
@@ -87,7 +88,7 @@ class PaymentsMetrics:
     """Staff dashboard: the platform's payments awaiting, taken and refunded this month."""
 
     def get_metrics(self, platform: Any) -> list[Metric]:
-        month = services.summary(platform.pk, since=services.month_start())
+        month = cache.summary(platform.pk)
         return [
             Metric("payments.pending", _("Payments awaiting"), month.pending, module="payments"),
             Metric(
@@ -115,7 +116,7 @@ class PaymentsWidgets:
         ctx = current()
         if not ctx.vendor_id:
             return []
-        figures = services.summary(platform.pk, [ctx.vendor_id], since=services.month_start())
+        figures = cache.summary(platform.pk, ctx.vendor_id)
         link = reverse("payments:vendor-payments", kwargs={"vendor_code": ctx.vendor_code})
         return [
             Widget(

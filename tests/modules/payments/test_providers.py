@@ -40,3 +40,35 @@ def test_the_vendor_widget_counts_only_the_vendors_payments(platform, shop, othe
     (item,) = [w for w in response.context["widgets"] if w.widget.module == "payments"]
     assert item.widget.context["figures"].captured == Decimal("12.00")
     assert "990" not in item.html
+
+
+def test_figures_come_from_the_cache_until_a_payment_changes(
+    platform, shop, django_capture_on_commit_callbacks
+):
+    """Both dashboards ask on every visit: no SQL when warm, and any change of a payment (a
+    start, a capture, a refund) makes the platform's and the vendor's figures stale on commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.payments.providers import metrics_provider, widgets_provider
+    from modules.tenancy.context import tenant_context
+
+    def figures() -> tuple:
+        metrics = {m.key: m.value for m in metrics_provider.get_metrics(platform)}
+        with tenant_context(platform, shop):
+            (widget,) = widgets_provider.get_widgets(platform, None)
+        return metrics["payments.pending"], widget.context["figures"].captured
+
+    with override_module(platform, "payments"):
+        with django_capture_on_commit_callbacks(execute=True):
+            start(platform, shop, "ORD-1", "10.00")
+        assert figures() == (1, Decimal("0.00"))
+        with CaptureQueriesContext(connection) as queries:
+            assert figures() == (1, Decimal("0.00"))
+        assert not queries
+        with django_capture_on_commit_callbacks(execute=True):
+            services.capture(shop, "ORD-1")
+        assert figures() == (0, Decimal("10.00"))
+        with django_capture_on_commit_callbacks(execute=True):
+            start(platform, shop, "ORD-2", "5.00")
+        assert figures() == (1, Decimal("10.00"))

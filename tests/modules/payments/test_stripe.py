@@ -131,7 +131,8 @@ def test_a_paid_session_captures_and_a_replay_changes_nothing(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = webhook("event_checkout_session_completed", vendor_id=shop.pk)
     assert response.status_code == 200 and response.json()["outcome"] == "applied"
-    assert len(callbacks) == 1  # payment_captured
+    events = [c for c in callbacks if "send_on_commit" in c.__qualname__]
+    assert len(events) == 1  # payment_captured (the others bump the dashboards' cached figures)
     payment.refresh_from_db()
     assert (payment.state, payment.captured, payment.external_id) == (
         "captured",
