@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from modules.catalog.models import Category, Product, ProductImage, Variant
-from modules.catalog.services.categories import catalog_scope
+from modules.catalog.services.categories import changed_on_commit
 from modules.customers.admin import UnscopedAdminMixin
-from orion_core import shared_cache
 
 
 class CatalogChangesMixin:
@@ -25,11 +25,18 @@ class CatalogChangesMixin:
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        shared_cache.bump_on_commit(catalog_scope(obj.vendor_id))
+        changed_on_commit(obj.vendor_id)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)  # type: ignore[misc]
-        shared_cache.bump_on_commit(catalog_scope(obj.vendor_id))
+        changed_on_commit(obj.vendor_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """The changelist's "delete selected" action deletes without ``delete_model``."""
+        vendor_ids = set(queryset.values_list("vendor_id", flat=True))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        for vendor_id in vendor_ids:
+            changed_on_commit(vendor_id)
 
 
 class VariantInline(UnscopedAdminMixin, admin.TabularInline):

@@ -26,12 +26,13 @@ class CatalogConfig(ModuleConfig):
     description = _("Products, variants and categories a vendor sells.")
     tier = Tier.OPTIONAL
     features = ("products", "categories")
-    # A plan may cap the products a vendor has (billing's tiers; save_product asks).
+    # A plan may cap the products a vendor has (billing's tiers; save_product asks). Billing
+    # shows the usage on every dashboard visit: the count from the shared cache.
     limits = (
         LimitDefinition(
             "max_products",
             _("products"),
-            usage="modules.catalog.services.products.product_count",
+            usage="modules.catalog.services.products.cached_product_count",
         ),
     )
     permissions = (

@@ -27,7 +27,6 @@ from modules.catalog.services import categories
 from modules.cms.services.media import MIB, process_image, store_image
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
-from orion_core import shared_cache
 
 PER_LEAF = 70
 HOME = {
@@ -161,7 +160,7 @@ def _products(vendor: Vendor, leaves: list, *, apparel: bool) -> int:
             ],
             batch_size=1000,
         )
-    shared_cache.bump_on_commit(categories.catalog_scope(vendor.pk))
+    categories.changed_on_commit(vendor.pk)
     return len(products)
 
 
@@ -192,7 +191,7 @@ def seed_demo_images(vendor: Vendor) -> int:
     ]
     with vendor_scope(vendor):
         ProductImage.objects.bulk_create(rows, batch_size=1000)
-    shared_cache.bump_on_commit(categories.catalog_scope(vendor.pk))
+    categories.changed_on_commit(vendor.pk)
     return len(pictures)
 
 

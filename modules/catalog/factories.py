@@ -8,7 +8,7 @@ from typing import Any
 import factory
 
 from modules.catalog.models import Category, Product, ProductImage, Variant
-from modules.catalog.services.categories import catalog_scope
+from modules.catalog.services.categories import STATS_SCOPE, catalog_scope
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
 from modules.tenancy.scoping import vendor_scope
 from orion_core import shared_cache
@@ -16,8 +16,9 @@ from orion_core import shared_cache
 
 def _changed(vendor_id: int) -> None:
     """What the services do once their change commits: the vendor's cached catalog (tree,
-    featured products) is stale. Factories write outside the services, so they say it too."""
-    shared_cache.bump(catalog_scope(vendor_id))
+    featured products, product count) and the platforms' catalog figures are stale. Factories
+    write outside the services, so they say it too."""
+    shared_cache.bump(catalog_scope(vendor_id), STATS_SCOPE)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

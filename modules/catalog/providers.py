@@ -2,7 +2,10 @@
 
 - ``metrics_provider``: products and active products of the platform's vendors (staff dashboard).
 - ``widgets_provider``: the most recently changed products — of the vendor on its portal
-  dashboard, of the whole platform on the staff dashboard.
+  dashboard, of the whole platform on the staff dashboard. Metrics and widgets come from the
+  shared cache (no SQL when warm): a vendor's under its ``catalog_scope``, a platform's under
+  ``categories.STATS_SCOPE`` (any vendor's catalog change) and tenancy's ``vendors`` scope
+  (which vendors sell on the platform, their names and codes).
 - ``context_provider``: on storefront pages, ``module_context.catalog`` for the shop's layout
   and home: ``search_url``, ``products_url``, ``categories`` (the tree as
   ``[{name, url, slug, children}]``), ``home_template`` and ``featured`` (the home's grid of
@@ -26,12 +29,14 @@ from django_scopes import scopes_disabled
 from modules.catalog.models import Product
 from modules.catalog.services import categories, storefront
 from modules.catalog.views.storefront import grid_renderer
+from modules.tenancy.cache import VENDORS_SCOPE
 from modules.tenancy.context import current as current_tenant
 from orion_core import shared_cache
 from orion_core.modules.definition import FrontendType
 from orion_core.providers import Metric, Widget
 
 RECENT = 5
+PLATFORM_SCOPES = (categories.STATS_SCOPE, VENDORS_SCOPE)
 
 
 def _platform_products(platform: Any) -> Any:
@@ -40,11 +45,11 @@ def _platform_products(platform: Any) -> Any:
 
 class CatalogMetrics:
     def get_metrics(self, platform: Any) -> list[Metric]:
-        with scopes_disabled():
-            counts = _platform_products(platform).aggregate(
-                total=Count("pk", distinct=True),
-                active=Count("pk", filter=Q(status=Product.Status.ACTIVE), distinct=True),
-            )
+        counts = shared_cache.get_or_load(
+            f"orion:catalog:figures:platform:{platform.pk}",
+            lambda: _platform_counts(platform),
+            scope=PLATFORM_SCOPES,
+        )
         return [
             Metric("catalog.products", _("Products"), counts["total"] or 0, module="catalog"),
             Metric(
@@ -68,7 +73,11 @@ class CatalogWidgets:
                 scope=categories.catalog_scope(vendor_id),
             )
         else:  # the staff dashboard: the platform's vendors
-            rows = _recent_rows(_platform_products(platform).distinct())
+            rows = shared_cache.get_or_load(
+                f"orion:catalog:recent:platform:{platform.pk}:{get_language()}",
+                lambda: _recent_rows(_platform_products(platform).distinct()),
+                scope=PLATFORM_SCOPES,
+            )
         return [
             Widget(
                 key="catalog.recent_products",
@@ -79,6 +88,14 @@ class CatalogWidgets:
                 module="catalog",
             )
         ]
+
+
+def _platform_counts(platform: Any) -> dict[str, int]:
+    with scopes_disabled():
+        return _platform_products(platform).aggregate(
+            total=Count("pk", distinct=True),
+            active=Count("pk", filter=Q(status=Product.Status.ACTIVE), distinct=True),
+        )
 
 
 def _recent_rows(found: Any) -> list[dict[str, Any]]:

@@ -24,9 +24,20 @@ from orion_core import shared_cache
 NAME_MAX = Category._meta.get_field("name").max_length
 
 
+# The staff dashboard's catalog figures of every platform (they count across vendors).
+STATS_SCOPE = "catalog-stats"
+
+
 def catalog_scope(vendor_id: int) -> str:
     """The shared-cache scope of what is cached about one vendor's catalog."""
     return f"catalog:{vendor_id}"
+
+
+def changed_on_commit(vendor_id: int) -> None:
+    """What every change of a vendor's catalog says, once it commits: what is cached of that
+    catalog (tree, links, grids, its product count, its recent products) is stale, and so are
+    the platforms' figures across vendors (``STATS_SCOPE``)."""
+    shared_cache.bump_on_commit(catalog_scope(vendor_id), STATS_SCOPE)
 
 
 def add_category(
@@ -111,7 +122,7 @@ def _checked(vendor: Vendor, name: str, slug: str, exclude: int | None = None) -
 
 
 def _changed(vendor: Vendor) -> None:
-    shared_cache.bump_on_commit(catalog_scope(vendor.pk))
+    changed_on_commit(vendor.pk)
 
 
 # --- the tree as the storefront shows it -------------------------------------------------------

@@ -41,7 +41,7 @@ from modules.catalog.models import (
     ProductImage,
     Variant,
 )
-from modules.catalog.services.categories import catalog_scope
+from modules.catalog.services.categories import catalog_scope, changed_on_commit
 from modules.catalog.services.errors import CatalogError
 from modules.tenancy.context import current as current_tenant
 from modules.tenancy.models import Vendor
@@ -119,6 +119,17 @@ def save_product(
 def product_count(vendor_id: int) -> int:
     """How many products the vendor has, whatever their status (what ``max_products`` caps)."""
     return Product.objects.with_scopes_disabled().filter(vendor_id=vendor_id).count()
+
+
+def cached_product_count(vendor_id: int) -> int:
+    """``product_count`` from the shared cache, stale on the vendor's next catalog change: what
+    billing shows against ``max_products`` on every visit of the vendor's dashboard. The limit
+    check counts live (``_check_product_limit``), under the vendor's lock."""
+    return shared_cache.get_or_load(
+        f"orion:catalog:product-count:{vendor_id}",
+        lambda: product_count(vendor_id),
+        scope=catalog_scope(vendor_id),
+    )
 
 
 def _check_product_limit(vendor: Vendor, platform: Any) -> None:
@@ -336,7 +347,7 @@ def _write(vendor: Vendor, clean: _Clean, product: Product | None) -> Product:
         _write_images(vendor, product, clean.images)
     if product.status == Product.Status.ACTIVE and not was_active:
         _announce(vendor, [product])
-    shared_cache.bump_on_commit(catalog_scope(vendor.pk))
+    changed_on_commit(vendor.pk)
     return product
 
 
@@ -407,7 +418,7 @@ def set_status(vendor: Vendor, products: QuerySet[Product], status: str) -> int:
             product.save(update_fields=["status", "published_at", "updated_at"])
         if status == Product.Status.ACTIVE:
             _announce(vendor, changing)
-        shared_cache.bump_on_commit(catalog_scope(vendor.pk))
+        changed_on_commit(vendor.pk)
     return len(changing)
 
 
@@ -416,7 +427,7 @@ def set_category(vendor: Vendor, products: QuerySet[Product], category: Category
         raise CatalogError.on("category", _("Choose one of your own categories."))
     with transaction.atomic(), vendor_scope(vendor):
         count = products.update(category=category, updated_at=timezone.now())
-        shared_cache.bump_on_commit(catalog_scope(vendor.pk))
+        changed_on_commit(vendor.pk)
     return count
 
 
@@ -434,4 +445,4 @@ def delete_product(vendor: Vendor, product: Product) -> None:
                 "__all__",
                 _("This product has stock or orders; archive it instead."),
             ) from None
-        shared_cache.bump_on_commit(catalog_scope(vendor.pk))
+        changed_on_commit(vendor.pk)

@@ -108,3 +108,32 @@ def test_the_vendor_widget_is_cached_until_the_catalogue_changes(
             products.save_product(shop, ProductInput(title="Newer", sku="NEW", price="5"))
         (widget,) = widgets_provider.get_widgets(catalog_on, manager)
     assert [row["title"] for row in widget.context["rows"]] == ["Newer", "Mine"]
+
+
+def test_staff_figures_and_product_counts_are_cached_until_the_catalogue_changes(
+    shop, other_shop, catalog_on, django_capture_on_commit_callbacks
+):
+    """The staff dashboard's metrics and recent products, and the product count billing shows a
+    vendor: no SQL when warm, and stale on commit of any vendor's product change."""
+    from modules.catalog.services import products
+    from modules.catalog.services.products import ProductInput
+
+    staff = StaffUserFactory()
+
+    def figures() -> tuple:
+        metrics = {m.key: m.value for m in metrics_provider.get_metrics(catalog_on)}
+        (widget,) = widgets_provider.get_widgets(catalog_on, staff)
+        titles = [row["title"] for row in widget.context["rows"]]
+        return metrics["catalog.products"], titles, products.cached_product_count(shop.pk)
+
+    ProductFactory(vendor=other_shop, title="Theirs")
+    assert figures() == (1, ["Theirs"], 0)
+    with CaptureQueriesContext(connection) as queries:
+        assert figures() == (1, ["Theirs"], 0)
+    assert not queries
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = products.save_product(shop, ProductInput(title="Mine", sku="MINE", price="5"))
+    assert figures() == (2, ["Mine", "Theirs"], 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        products.delete_product(shop, mine)
+    assert figures() == (1, ["Theirs"], 0)
