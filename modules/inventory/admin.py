@@ -24,6 +24,9 @@ from modules.inventory.models import (
     StockLocation,
     StockMovement,
 )
+from modules.inventory.services import STATS_SCOPE
+from orion_core import shared_cache
+from orion_core.contracts.stock import stock_scope
 
 
 def _unscoped(view: Any, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -141,8 +144,29 @@ class ReservationAdmin(ReadOnlyAdmin):
 
 @admin.register(LowStockThreshold)
 class LowStockThresholdAdmin(UnscopedAdmin):
+    """Edits here bypass ``services.vendor_work``: they make the cached stock figures stale
+    once they commit, as the services do."""
+
     list_display = ["product", "vendor", "threshold", "updated_at"]
     list_filter = ["vendor"]
     search_fields = ["product__title", "product__sku", "vendor__code"]
     list_select_related = ["vendor", "product"]
     raw_id_fields = ["vendor", "product"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _stock_changed(obj.vendor_id)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        _stock_changed(obj.vendor_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        vendor_ids = set(queryset.values_list("vendor_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for vendor_id in vendor_ids:
+            _stock_changed(vendor_id)
+
+
+def _stock_changed(vendor_id: int) -> None:
+    shared_cache.bump_on_commit(stock_scope(vendor_id), STATS_SCOPE)

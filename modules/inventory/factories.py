@@ -21,6 +21,7 @@ from modules.inventory.models import (
     StockLocation,
     StockMovement,
 )
+from modules.inventory.services import STATS_SCOPE
 from modules.tenancy.factories import ScopeFreeFactory, VendorFactory
 from orion_core import shared_cache
 from orion_core.contracts.stock import stock_scope
@@ -45,7 +46,7 @@ class StockLevelFactory(ScopeFreeFactory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> StockLevel:
         level = super()._create(model_class, *args, **kwargs)
-        shared_cache.bump(stock_scope(level.vendor_id))
+        shared_cache.bump(stock_scope(level.vendor_id), STATS_SCOPE)
         return level
 
     vendor = factory.SubFactory(VendorFactory)

@@ -24,7 +24,10 @@ answers, beyond what the contract says:
 
 Dashboards: ``metrics_provider`` gives the staff dashboard a platform's figures over the vendors
 selling on it; ``widgets_provider`` gives the vendor dashboard (a vendor in the tenant context)
-that vendor's figures.
+that vendor's figures. Both from the shared cache (no SQL when warm), stale on commit of any
+stock change (the vendor's ``stock_scope``; every platform's ``services.STATS_SCOPE``), of the
+catalog (a product deleted takes its levels with it) and, for a platform, of which vendors sell
+on it (tenancy's ``vendors`` scope).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
+from modules.catalog.services import categories
 from modules.inventory import services
+from modules.tenancy.cache import VENDORS_SCOPE
 from modules.tenancy.context import current
 from modules.tenancy.models import VendorPlatform
 from orion_core import shared_cache
@@ -101,8 +106,11 @@ class InventoryMetrics:
     """Staff dashboard: low-stock variants and units on hand over the platform's vendors."""
 
     def get_metrics(self, platform: Any) -> list[Metric]:
-        figures = services.summary(
-            _platform_vendor_ids(platform), default=services.default_threshold(platform.pk)
+        default = services.default_threshold(platform.pk)
+        figures = shared_cache.get_or_load(
+            f"orion:inventory:summary:platform:{platform.pk}:{default}",
+            lambda: services.summary(_platform_vendor_ids(platform), default=default),
+            scope=(services.STATS_SCOPE, categories.STATS_SCOPE, VENDORS_SCOPE),
         )
         return [
             Metric("inventory.low_stock", _("Low-stock variants"), figures.low, module="inventory"),
@@ -134,10 +142,10 @@ class InventoryWidgets:
         if not ctx.vendor_id:
             return []
         default = services.default_threshold(platform.pk)
-        figures = shared_cache.get_or_load(  # stale on the vendor's next stock change
+        figures = shared_cache.get_or_load(  # stale on the vendor's next stock or product change
             f"orion:inventory:summary:{ctx.vendor_id}:{default}",
             lambda: services.summary([ctx.vendor_id], default=default),
-            scope=stock_scope(ctx.vendor_id),
+            scope=(stock_scope(ctx.vendor_id), categories.catalog_scope(ctx.vendor_id)),
         )
         link = reverse("inventory:vendor-stock", kwargs={"vendor_code": ctx.vendor_code})
         return [

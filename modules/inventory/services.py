@@ -66,6 +66,8 @@ DEFAULT_LOCATION_CODE = "main"
 DEFAULT_LOCATION_NAME = "Main"  # stored data, like a name a vendor typed: not translated
 FALLBACK_THRESHOLD = 5  # the config schema's default, when no platform is known
 REFERENCE_MAX = 100
+# The staff dashboard's stock figures of every platform (they sum across vendors).
+STATS_SCOPE = "inventory-stats"
 
 # Reasons a person may give for an adjustment (the others are written by the system).
 MANUAL_REASONS = (
@@ -94,10 +96,11 @@ def vendor_id_of(vendor: Any) -> int:
 def vendor_work(vendor: Any) -> Iterator[int]:
     """A transaction (or a savepoint in the caller's) inside ``vendor``'s scope, for every
     change of stock: once it commits, the vendor's ``stock_scope`` is bumped (the contract's
-    rule), so what others cached from availability is stale everywhere."""
+    rule), so what others cached from availability is stale everywhere, and so is every
+    platform's cached stock figures (``STATS_SCOPE``)."""
     vid = vendor_id_of(vendor)
     with transaction.atomic(), scope(vendor=vid):
-        shared_cache.bump_on_commit(stock_scope(vid))
+        shared_cache.bump_on_commit(stock_scope(vid), STATS_SCOPE)
         yield vid
 
 

@@ -143,6 +143,36 @@ def test_the_vendor_widget_follows_stock_changes(
         assert on_hand() == 5
 
 
+@pytest.mark.django_db
+def test_the_staff_metrics_follow_every_vendors_stock_changes(
+    platform, shop, other_shop, variant, their_variant, django_capture_on_commit_callbacks
+):
+    """The platform's figures are cached (no SQL when warm), and stale once any vendor's stock
+    or a threshold changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.inventory.providers import metrics_provider
+
+    def figures() -> tuple[int, int]:
+        found = {m.key: m.value for m in metrics_provider.get_metrics(platform)}
+        return found["inventory.on_hand"], found["inventory.low_stock"]
+
+    with override_module(platform, "inventory"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.receive(shop, variant, 30)
+        assert figures() == (30, 0)
+        with CaptureQueriesContext(connection) as queries:
+            assert figures() == (30, 0)
+        assert not queries
+        with django_capture_on_commit_callbacks(execute=True):
+            services.receive(other_shop, their_variant, 2)
+        assert figures() == (32, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.set_threshold(shop, variant.product, 40)
+        assert figures() == (32, 2)
+
+
 # --- the admin --------------------------------------------------------------------------------
 
 
