@@ -28,11 +28,12 @@ class TenancyConfig(ModuleConfig):
     requires = ("core",)
     features = ("accounts", "vendors", "teams", "roles")
     # A plan may cap the seats of a vendor's team: members plus pending invitations (invite asks).
+    # Billing shows the usage on every dashboard visit: the count from the shared cache.
     limits = (
         LimitDefinition(
             "max_team_members",
             _("team members"),
-            usage="modules.tenancy.services.seat_count",
+            usage="modules.tenancy.cache.seat_count",
         ),
     )
     # The vendor portal's own pages sit at the portal root (/vendor/<code>/team/...), next to

@@ -4,7 +4,9 @@ Every vendor-portal and storefront request asks the same questions: which vendor
 ``<vendor_code>`` and on which platforms is it open; is this user in its team and with which
 role; which shops does the user's vendor switcher list. The answers change rarely, so they are
 read through ``orion_core.shared_cache`` under the ``vendors`` generation scope: 0 SQL on the
-warm path, one cache round trip each.
+warm path, one cache round trip each. The seats a team takes (what billing shows against
+``max_team_members`` on the vendor's dashboard) also depend on its invitations, which bump
+``seats_scope(vendor)``.
 
 A committed change of a vendor, its platforms, its domains or a team membership bumps the scope
 (the receivers below), so every process answers from the database on its next request: a
@@ -20,9 +22,17 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from modules.tenancy.models import PORTAL_OPEN, Membership, Vendor, VendorDomain, VendorPlatform
+from modules.tenancy.models import (
+    PORTAL_OPEN,
+    Invitation,
+    Membership,
+    Vendor,
+    VendorDomain,
+    VendorPlatform,
+)
 from orion_core import shared_cache
 
 VENDORS_SCOPE = "vendors"
@@ -166,6 +176,44 @@ def switcher_vendors(user_id: int, platform_id: int | None) -> list[Vendor]:
         return list(vendors.distinct().order_by("name"))
 
 
+# --- the seats of a vendor's team ----------------------------------------------------------------
+
+
+def seats_scope(vendor_id: int) -> str:
+    """The scope a change of the vendor's invitations bumps (its memberships bump ``vendors``)."""
+    return f"tenancy:seats:{vendor_id}"
+
+
+def seat_count(vendor_id: int) -> int:
+    """``services.seat_count`` from the shared cache (what ``max_team_members`` caps): billing
+    shows it on every visit of the vendor's dashboard. The entry holds the number of active
+    members and the expiry of each pending invitation, so an invitation that has expired since
+    is not counted, though no write made the entry stale. The invite check counts live."""
+    members, expiries = shared_cache.get_or_load(
+        f"orion:tenancy:seats:{vendor_id}",
+        lambda: _load_seats(vendor_id),
+        scope=(VENDORS_SCOPE, seats_scope(vendor_id)),
+    )
+    now = timezone.now()
+    return members + sum(1 for moment in expiries if moment > now)
+
+
+def _load_seats(vendor_id: int) -> tuple[int, tuple[Any, ...]]:
+    with scopes_disabled():
+        members = Membership.objects.filter(
+            vendor_id=vendor_id, status=Membership.Status.ACTIVE
+        ).count()
+        expiries = tuple(
+            Invitation.objects.filter(
+                vendor_id=vendor_id,
+                accepted_at=None,
+                revoked_at=None,
+                expires_at__gt=timezone.now(),
+            ).values_list("expires_at", flat=True)
+        )
+    return members, expiries
+
+
 # --- invalidation --------------------------------------------------------------------------------
 
 
@@ -186,3 +234,9 @@ def _domain_saved(update_fields: frozenset[str] | None = None, **kwargs: Any) ->
     if update_fields is not None and set(update_fields) <= {"last_checked_at"}:
         return
     invalidate_on_commit()
+
+
+@receiver(post_save, sender=Invitation, dispatch_uid="tenancy_invitation_saved")
+@receiver(post_delete, sender=Invitation, dispatch_uid="tenancy_invitation_deleted")
+def _invitation_changed(instance: Invitation, **kwargs: Any) -> None:
+    shared_cache.bump_on_commit(seats_scope(instance.vendor_id))

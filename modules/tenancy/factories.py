@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from modules.tenancy.cache import seats_scope
 from modules.tenancy.models import (
     Company,
     Invitation,
@@ -17,6 +18,7 @@ from modules.tenancy.models import (
     VendorDomain,
     VendorPlatform,
 )
+from orion_core import shared_cache
 from orion_core.testing import PlatformFactory, UserFactory
 
 
@@ -80,7 +82,21 @@ class VendorDomainFactory(ScopeFreeFactory):
     domain = factory.Sequence(lambda n: f"shop{n}.example.com")
 
 
-class MembershipFactory(ScopeFreeFactory):
+class SeatFactory(ScopeFreeFactory):
+    """A row that takes a seat of its vendor's team: as the receivers do once a change commits
+    (never inside a test's transaction), the team's cached seat count is made stale."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Any:
+        row = super()._create(model_class, *args, **kwargs)
+        shared_cache.bump(seats_scope(row.vendor_id))
+        return row
+
+
+class MembershipFactory(SeatFactory):
     class Meta:
         model = Membership
 
@@ -89,7 +105,7 @@ class MembershipFactory(ScopeFreeFactory):
     role = Membership.Role.STAFF
 
 
-class InvitationFactory(ScopeFreeFactory):
+class InvitationFactory(SeatFactory):
     class Meta:
         model = Invitation
 

@@ -5,6 +5,7 @@ of the entitlements contract answers, so tenancy is tested without billing."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -60,6 +61,36 @@ def test_members_and_pending_invitations_are_seats(vendor, owner):
     with scopes_disabled():
         Membership.objects.filter(user=removed).update(status=Membership.Status.REMOVED)
     assert services.seat_count(vendor.pk) == 3  # two members, one pending invitation
+
+
+def test_the_cached_seat_count_follows_the_team_and_the_clock(
+    vendor, owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    """What billing shows on the dashboard: from the shared cache, stale on commit of an
+    invitation or membership change, and an invitation that expires stops counting by itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.tenancy import cache
+
+    assert cache.seat_count(vendor.pk) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert cache.seat_count(vendor.pk) == 1
+    assert not queries
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = services.invite(vendor, email="a@example.com", role="staff", invited_by=owner)
+    assert cache.seat_count(vendor.pk) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(invited, actor=owner)
+    assert cache.seat_count(vendor.pk) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite(vendor, email="b@example.com", role="staff", invited_by=owner)
+    assert cache.seat_count(vendor.pk) == 2
+    later = timezone.now() + services.INVITATION_MAX_AGE + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(cache, "timezone", SimpleNamespace(now=lambda: later))
+    with CaptureQueriesContext(connection) as queries:
+        assert cache.seat_count(vendor.pk) == 1  # expired, with no write
+    assert not queries
 
 
 def test_an_invitation_beyond_the_plan_is_refused(vendor, owner, platform, seats):
