@@ -19,7 +19,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from modules.billing.services import queries, subscriptions, tiers
+from modules.billing.services import entitlements, queries, tiers
 from modules.billing.services.entitlements import Entitlements
 from modules.tenancy.context import current
 from orion_core.providers import Metric, Widget
@@ -60,15 +60,18 @@ class BillingWidgets:
         return []
 
     def _vendor(self, platform: Any, vendor_id: int, vendor_code: str) -> Widget:
-        found = subscriptions.live_subscription(vendor_id, platform)
+        """The plan and its usage from the shared cache, on every visit of the dashboard: the
+        vendor's cached entitlements plan (tier, status, trial end or renewal) and each
+        module's cached count; stale on commit of a plan, product or team change."""
+        plan = entitlements.plan(getattr(platform, "pk", platform), vendor_id)
         link = reverse("billing:vendor-billing", kwargs={"vendor_code": vendor_code})
         return Widget(
             "billing.plan",
             _("Your plan"),
             "billing/widgets/plan.html",
             {
-                "subscription": found,
-                "usage": tiers.usage(platform, vendor_id),
+                "subscription": plan.subscription,
+                "usage": tiers.usage(platform, vendor_id, plan),
                 "link": link,
             },
             order=120,

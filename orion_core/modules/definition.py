@@ -88,8 +88,9 @@ class LimitDefinition:
     entitlements contract); ``label`` names what is counted, in the plural, for people
     ("100 products"); ``usage`` is the dotted path of a function ``(vendor_id) -> int`` that
     counts what the vendor has now, so billing can show usage against the limit without
-    importing the counting module (resolved at call time). ``module_code`` is filled in by the
-    registry.
+    importing the counting module (resolved at call time). Billing asks it on every visit of
+    the vendor's dashboard: answer from the shared cache, stale on commit of what changes the
+    count. ``module_code`` is filled in by the registry.
     """
 
     name: str

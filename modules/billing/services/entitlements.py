@@ -18,10 +18,11 @@ sets, is allowed and unlimited for everyone (switching billing on locks nobody o
 plan talks about). A limit a tier leaves out is unlimited on that tier.
 
 **Cost.** One shared-cache entry per (platform, vendor) holds the platform's tiers and the
-vendor's plan, under ``entitlement_scopes(platform_id, vendor_id)``: one round trip warm, two
-queries cold. Every change of a tier bumps ``plans_scope(platform)`` and every change of a
-subscription ``entitlements_scope(vendor)`` once it commits (``modules.billing.receivers``), so
-the gate follows a plan change on the next request, in every process.
+vendor's plan (with what the vendor's dashboard shows of its live subscription), under
+``entitlement_scopes(platform_id, vendor_id)``: one round trip warm, two queries cold. Every
+change of a tier bumps ``plans_scope(platform)`` and every change of a subscription
+``entitlements_scope(vendor)`` once it commits (``modules.billing.receivers``), so the gate
+(and the dashboard) follows a plan change on the next request, in every process.
 """
 
 from __future__ import annotations
@@ -61,15 +62,32 @@ class TierTerms:
 
 
 @dataclass(frozen=True)
+class Subscribed:
+    """The vendor's live subscription as its dashboard's plan widget shows it."""
+
+    tier: TierTerms
+    status: str
+    trial_ends_at: datetime.datetime | None
+    current_period_end: datetime.datetime
+    cancel_at_period_end: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(Subscription.Status(self.status).label)
+
+
+@dataclass(frozen=True)
 class Plan:
     """The platform's tiers (pricing order) and the vendor's place among them: ``subscribed``
     is the tier code of its live subscription (None: none), which ends at ``until`` (None:
-    open-ended); ``default`` is the platform's default tier (None: none)."""
+    open-ended); ``default`` is the platform's default tier (None: none); ``subscription`` is
+    that live subscription as the dashboard shows it (None: none)."""
 
     tiers: tuple[TierTerms, ...]
     subscribed: str | None = None
     until: datetime.datetime | None = None
     default: str | None = None
+    subscription: Subscribed | None = None
 
     def current_tier(self, now: datetime.datetime | None = None) -> TierTerms | None:
         """The tier the vendor is on now: its subscription's, else the default (None: no plan)."""
@@ -108,19 +126,27 @@ def load_plan(platform_id: int, vendor_id: int) -> Plan:
             Subscription.objects.filter(
                 platform_id=platform_id, vendor_id=vendor_id, status__in=Subscription.LIVE
             )
-            .values_list("tier__code", "cancel_at_period_end", "current_period_end")
+            .values_list(
+                "tier__code",
+                "cancel_at_period_end",
+                "current_period_end",
+                "status",
+                "trial_ends_at",
+            )
             .first()
         )
     if live is None:
         return Plan(terms, default=default)
-    code, cancelling, period_end = live
-    return Plan(terms, code, period_end if cancelling else None, default)
+    code, cancelling, period_end, status, trial_end = live
+    tier = next((tier for tier in terms if tier.code == code), None)  # None: another platform's
+    shown = Subscribed(tier, status, trial_end, period_end, cancelling) if tier else None
+    return Plan(terms, code, period_end if cancelling else None, default, shown)
 
 
 def plan(platform_id: int, vendor_id: int) -> Plan:
     """The plan through the shared cache (see the module docstring)."""
-    return shared_cache.get_or_load(
-        f"orion:billing:plan:{platform_id}:{vendor_id}",
+    return shared_cache.get_or_load(  # v2: with ``subscription`` (never read an older shape)
+        f"orion:billing:plan:v2:{platform_id}:{vendor_id}",
         lambda: load_plan(platform_id, vendor_id),
         scope=entitlement_scopes(platform_id, vendor_id),
     )

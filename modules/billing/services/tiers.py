@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from modules.billing.models import Tier
+from modules.billing.services import entitlements
 from orion_core import state
 from orion_core.contracts.entitlements import feature_label
 from orion_core.modules.definition import LimitDefinition
@@ -111,17 +112,18 @@ class Usage:
         return min(100, round(100 * self.used / self.maximum))
 
 
-def usage(platform: Any, vendor_id: int) -> list[Usage]:
+def usage(platform: Any, vendor_id: int, plan: entitlements.Plan | None = None) -> list[Usage]:
     """The vendor's usage of every limit of the platform's enabled modules, against what its
-    plan allows (asked through the entitlements contract, like any caller)."""
-    from orion_core import features
-
+    plan allows. Billing answers the entitlements contract wherever its pages and widgets are
+    shown, so the maximums come from the vendor's cached plan (``plan`` if the caller read it
+    already): one cache round trip for all of them. Each count comes from the module that
+    declares the limit (``LimitDefinition.usage``, cached by that module)."""
     platform_id = getattr(platform, "pk", platform)
-    answers = features.provider(platform_id)
+    plan = plan or entitlements.plan(platform_id, vendor_id)
     found = []
     for limit in enabled_limits(platform_id):
         count = import_string(limit.usage)(vendor_id) if limit.usage else 0
-        maximum = answers.limit(platform_id, vendor_id, limit.name).maximum
+        maximum = entitlements.limit(plan, limit.name).maximum
         found.append(Usage(limit.name, str(limit.label), count, maximum))
     return found
 

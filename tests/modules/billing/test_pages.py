@@ -258,6 +258,48 @@ def test_the_vendor_dashboard_shows_the_plan(manager, shop, tiers):
     assert "Your plan" in html and "Growth" in html
 
 
+def test_the_plan_widget_is_cached_and_follows_the_plan_the_products_and_the_team(
+    billing_on, shop, tiers, manager, django_capture_on_commit_callbacks
+):
+    """On every visit of the dashboard: the plan from the cached entitlements plan and each
+    limit's usage from the counting module's cache, no SQL when warm; a plan, product or team
+    change shows on the next visit (stale on commit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.billing.services import subscriptions
+    from modules.catalog.services import products
+    from modules.catalog.services.products import ProductInput
+    from modules.tenancy import services as team
+
+    def widget():
+        with tenant_context(billing_on, shop):
+            [found] = widgets_provider.get_widgets(billing_on, None)
+        usage = {row.name: (row.used, row.maximum) for row in found.context["usage"]}
+        return found.context["subscription"], usage
+
+    with override_module(billing_on, "catalog"):
+        assert widget() == (None, {"max_products": (0, 0), "max_team_members": (1, 0)})
+        with django_capture_on_commit_callbacks(execute=True):
+            subscriptions.subscribe(shop, billing_on, "growth")
+        widget()  # a cold read after the change: the new plan
+        with CaptureQueriesContext(connection) as queries:
+            plan, usage = widget()
+        assert not queries
+        assert (plan.tier.name, plan.status, plan.status_label) == ("Growth", "trialing", "trial")
+        assert plan.trial_ends_at and not plan.cancel_at_period_end
+        assert usage == {"max_products": (0, 10), "max_team_members": (1, 5)}
+        with django_capture_on_commit_callbacks(execute=True):
+            subscriptions.cancel(live_of(shop), user=manager.user)
+        assert widget()[0].cancel_at_period_end
+        with django_capture_on_commit_callbacks(execute=True):
+            products.save_product(shop, ProductInput(title="Pan", sku="PAN", price="5"))
+            team.invite(shop, email="new@example.com", role="staff", invited_by=manager.user)
+        assert widget()[1] == {"max_products": (1, 10), "max_team_members": (2, 5)}
+    html = manager.get("/vendor/shop-a/").content.decode()
+    assert "Growth" in html and ">trial<" in html and "Ends on" in html
+
+
 def test_pages_and_widgets_go_with_billing(manager, shop, billing_on, tiers):
     with override_module(billing_on, "billing", enabled=False):
         assert manager.get(PORTAL).status_code == 404

@@ -3,6 +3,8 @@ and stays within the page's budget. Each measured request follows a warm-up requ
 shared cache (platform, modules, vendor, the plan) is warm.
 
 - the vendor's Billing page at 5 and at 60 history entries (and 3 and 12 tiers);
+- the vendor's dashboard (its plan widget) at the same sizes: the fixed part of the request
+  (the user) and nothing more, the plan and its usage come from the shared cache;
 - the staff overview at 10 and at 120 subscriptions (and 3 and 12 tiers);
 - the pricing page at 3 and at 12 tiers.
 """
@@ -20,7 +22,7 @@ from modules.tenancy.factories import VendorFactory
 from tests.modules.billing.conftest import PORTAL
 
 pytestmark = pytest.mark.django_db
-BUDGETS = {"vendor billing page": 8, "staff overview": 6, "pricing page": 2}
+BUDGETS = {"vendor billing page": 8, "vendor dashboard": 1, "staff overview": 6, "pricing page": 2}
 
 
 def measure(client, url: str) -> int:
@@ -56,6 +58,19 @@ def test_the_vendor_page_costs_the_same_at_5_and_60_entries(manager, shop, billi
         counts.append(measure(manager, PORTAL))
     assert counts[0] == counts[1], f"vendor page: {counts} queries"
     assert counts[1] <= BUDGETS["vendor billing page"], counts
+
+
+def test_the_vendor_dashboard_costs_the_same_at_5_and_60_entries(manager, shop, billing_on):
+    counts = []
+    for tiers, entries in ((3, 5), (12, 60)):
+        reset(billing_on)
+        made = tiers_of(billing_on, tiers)
+        sub = SubscriptionFactory(vendor=shop, tier=made[0], pending_tier=made[-1])
+        for _ in range(entries):
+            SubscriptionEventFactory(subscription=sub, vendor=shop, to_tier=made[1])
+        counts.append(measure(manager, "/vendor/shop-a/"))
+    assert counts[0] == counts[1], f"vendor dashboard: {counts} queries"
+    assert counts[1] <= BUDGETS["vendor dashboard"], counts
 
 
 def test_the_staff_overview_costs_the_same_at_10_and_120_subscriptions(staff, billing_on):
