@@ -7,15 +7,14 @@ Warm (after one request to the same page):
   request needs (session, user, vendor, membership, platform): the user. With Redis the session
   is read from the cache (``cached_db``). What the page itself shows is budgeted on top: the
   portal home shows nothing else, the staff dashboard its latest module changes (one query).
+  With every module's widgets, metrics and header badge on them: ``test_dashboards``.
 """
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from modules.cms.factories import PageFactory
@@ -62,26 +61,6 @@ def warm_queries(client: Client, path: str) -> int:
 def test_anonymous_pages_run_no_sql_when_warm(size, path):
     build(size)
     assert warm_queries(Client(HTTP_HOST=HOST), path) == 0
-
-
-@pytest.fixture
-def redis_sessions(redis_url):
-    """Production shape: the shared cache in Redis (a prefix of this test's own) and sessions
-    read from it."""
-    caches = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"orion-test-{uuid.uuid4().hex[:10]}",
-        }
-    }
-    engine = "django.contrib.sessions.backends.cached_db"
-    with override_settings(CACHES=caches, SESSION_ENGINE=engine):
-        state.invalidate()
-        yield
-        from django.core.cache import cache
-
-        cache.delete_pattern("*")
 
 
 @pytest.mark.django_db
