@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, QuerySet, When
 from django.urls import reverse
@@ -301,6 +302,7 @@ def _notify(kind: str, platform_id: int, vendor_id: int, context: dict[str, Any]
     to = tuple(billing_contacts(vendor_id))
     if not to:
         return False
+    context = {**context, "language": settings.LANGUAGE_CODE}  # the language of our own text
     with translation.override(None):
         subject, body = _plain_text(kind, context)
     notifier = provider_for(NOTIFICATIONS, state.state_for_platform(platform_id).enabled)
