@@ -295,6 +295,7 @@ def test_config_saves_through_the_service(staff_client, platform, staff_user):
         "invoice_prefix": "ACME-",
         "payment_terms_days": 30,
         "tax_rate_percent": "7.50",
+        "dunning_days": 14,
         "trial_days": 14,
     }
     entry = ModuleAuditEntry.objects.get(platform=platform, action="config_changed")
