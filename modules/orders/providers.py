@@ -8,6 +8,8 @@
   ``product_template``), ``header_link`` (the cart in the shop's header), ``account_link``
   (the customer's orders, on their account page) and ``cart_count``
   (units in the cart, loaded only when a template reads it).
+- ``sales_provider``: the sales contract (``orion_core.contracts.sales``): aggregated series
+  of a vendor's or a platform's sales, for reports (analytics).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from modules.orders.services import carts, queries
+from modules.orders.services.sales import OrdersSales
 from modules.tenancy.context import current
 from orion_core.modules.definition import FrontendType
 from orion_core.providers import Metric, Widget
@@ -108,3 +111,6 @@ class OrdersWidgets:
 
 
 widgets_provider = OrdersWidgets()
+
+
+sales_provider = OrdersSales()

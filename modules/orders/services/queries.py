@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 
 from modules.orders.models import Order, OrderLine
 from orion_core import shared_cache
+from orion_core.contracts.sales import sales_scopes
 
 PAID_STATUSES = (Order.Status.PAID, Order.Status.FULFILLED, Order.Status.COMPLETED)
 
@@ -66,11 +67,9 @@ class Figures:
 
 
 def figures_scopes(platform_id: int | None, vendor_id: int) -> tuple[str, ...]:
-    """The shared-cache scopes an order change bumps (its platform's and its vendor's)."""
-    scopes = [f"orders:vendor:{vendor_id}"]
-    if platform_id is not None:
-        scopes.append(f"orders:platform:{platform_id}")
-    return tuple(scopes)
+    """The shared-cache scopes an order change bumps (its platform's and its vendor's): the
+    sales contract's, which callers of it may cache under."""
+    return sales_scopes(platform_id, vendor_id)
 
 
 def cached_figures(*, platform: Any = None, vendor_id: int | None = None) -> Figures:
