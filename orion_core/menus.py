@@ -388,3 +388,19 @@ def forget(request: Any) -> None:
     """Drop what is memoised on the request (after changing its user, platform or modules)."""
     if hasattr(request, _MENUS):
         delattr(request, _MENUS)
+
+
+def module_links(
+    request: HttpRequest,
+    frontend: FrontendType | str | None = None,
+    *,
+    registry: ModuleRegistry | None = None,
+) -> dict[str, str]:
+    """``{module code: URL of its first item this request's user is shown}`` on ``frontend``:
+    where a dashboard card of that module links to. Built from the (memoised) sidebar, so a
+    module whose page this user may not open gets no link."""
+    links: dict[str, str] = {}
+    for section in build_menu(request, frontend, registry=registry):
+        for item in section.items:
+            links.setdefault(item.module, item.url)
+    return links

@@ -3,20 +3,25 @@
 A module offers providers as ``metrics_provider``, ``widgets_provider`` and ``context_provider``
 objects in its ``providers.py``. Aggregators ask only the modules enabled on the platform, in
 dependency order; a provider that raises is logged, counted and left out, so one broken module
-never breaks a page (the pattern of Saleor's plugin manager).
+never breaks a page (the pattern of Saleor's plugin manager). Callers that pass a ``failures``
+list learn which modules were left out, so a page can tell staff whose card is missing.
+
+A metric or widget may carry the ``url`` of its module's page; dashboards fill the ones left
+empty from the module's first menu item (``orion_core.menus.module_links``), so each card links
+to its module's page without every provider repeating its URL names.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from orion_core import metrics
 from orion_core.modules.registry import ModuleRegistry, get_registry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from django.http import HttpRequest
 
@@ -34,6 +39,7 @@ class Metric:
     value: int | float | str
     unit: str = ""
     module: str = ""
+    url: str = ""  # the module's page the card links to
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,15 @@ class Widget:
     context: dict[str, Any]
     order: int = 100
     module: str = ""
+    url: str = ""  # the module's page the card links to
+
+
+@dataclass(frozen=True)
+class ProviderFailure:
+    """A module whose provider raised and was left out (the traceback is in the log)."""
+
+    module: str
+    kind: str
 
 
 @runtime_checkable
@@ -64,7 +79,11 @@ class ContextProvider(Protocol):
 
 
 def _ask(
-    kind: str, enabled: Iterable[str], call: Any, registry: ModuleRegistry | None
+    kind: str,
+    enabled: Iterable[str],
+    call: Any,
+    registry: ModuleRegistry | None,
+    failures: list[ProviderFailure] | None = None,
 ) -> list[tuple[str, Any]]:
     registry = registry if registry is not None else get_registry()
     enabled = set(enabled)
@@ -77,20 +96,33 @@ def _ask(
         except Exception:
             logger.exception("The %s provider of module %s failed; left out", kind, code)
             metrics.provider_failures.labels(module=code, kind=kind).inc()
+            if failures is not None:
+                failures.append(ProviderFailure(code, kind))
     return answers
 
 
 def collect_metrics(
-    platform: Platform, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
+    platform: Platform,
+    enabled: Iterable[str],
+    *,
+    registry: ModuleRegistry | None = None,
+    failures: list[ProviderFailure] | None = None,
 ) -> list[Metric]:
-    answers = _ask("metrics", enabled, lambda p: list(p.get_metrics(platform)), registry)
+    answers = _ask("metrics", enabled, lambda p: list(p.get_metrics(platform)), registry, failures)
     return [m for _, found in answers for m in found]
 
 
 def collect_widgets(
-    platform: Platform, user: Any, enabled: Iterable[str], *, registry: ModuleRegistry | None = None
+    platform: Platform,
+    user: Any,
+    enabled: Iterable[str],
+    *,
+    registry: ModuleRegistry | None = None,
+    failures: list[ProviderFailure] | None = None,
 ) -> list[Widget]:
-    answers = _ask("widgets", enabled, lambda p: list(p.get_widgets(platform, user)), registry)
+    answers = _ask(
+        "widgets", enabled, lambda p: list(p.get_widgets(platform, user)), registry, failures
+    )
     return sorted((w for _, found in answers for w in found), key=lambda w: (w.order, w.key))
 
 
@@ -100,9 +132,15 @@ class RenderedWidget:
     html: str
 
 
-def render_widgets(request: HttpRequest, widgets: Iterable[Widget]) -> list[RenderedWidget]:
+def render_widgets(
+    request: HttpRequest,
+    widgets: Iterable[Widget],
+    *,
+    failures: list[ProviderFailure] | None = None,
+) -> list[RenderedWidget]:
     """Each widget's template rendered with its own context (not the page's). A widget that
-    fails to render is logged, counted and left out; the page still renders."""
+    fails to render is logged, counted and left out (and added to ``failures``); the page still
+    renders."""
     from django.template.loader import render_to_string
 
     rendered = []
@@ -112,9 +150,30 @@ def render_widgets(request: HttpRequest, widgets: Iterable[Widget]) -> list[Rend
         except Exception:
             logger.exception("Widget %s of module %s failed to render", widget.key, widget.module)
             metrics.provider_failures.labels(module=widget.module, kind="widget_render").inc()
+            if failures is not None:
+                failures.append(ProviderFailure(widget.module, "widget_render"))
             continue
         rendered.append(RenderedWidget(widget, html))
     return rendered
+
+
+def with_links(cards: Iterable[Any], links: Mapping[str, str]) -> list[Any]:
+    """``cards`` (metrics or widgets), each with ``url`` set to its module's link in ``links``
+    when its provider left it empty."""
+    return [
+        replace(card, url=links[card.module]) if not card.url and card.module in links else card
+        for card in cards
+    ]
+
+
+def failed_cards(
+    failures: Iterable[ProviderFailure], *, registry: ModuleRegistry | None = None
+) -> list[dict[str, str]]:
+    """``{code, name}`` of each module whose cards were left out, once, in the order they
+    failed: what ``orion/includes/failed_cards.html`` tells staff."""
+    registry = registry if registry is not None else get_registry()
+    codes = dict.fromkeys(f.module for f in failures if f.module in registry)
+    return [{"code": code, "name": str(registry.get(code).name)} for code in codes]
 
 
 def collect_context(

@@ -20,9 +20,18 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from orion_core import state
+from orion_core.menus import module_links
 from orion_core.models import Platform
+from orion_core.modules.definition import FrontendType
 from orion_core.modules.registry import get_registry
-from orion_core.providers import collect_metrics, collect_widgets, render_widgets
+from orion_core.providers import (
+    ProviderFailure,
+    collect_metrics,
+    collect_widgets,
+    failed_cards,
+    render_widgets,
+    with_links,
+)
 from orion_core.services import ModuleService
 
 SESSION_KEY = "orion_dashboard_platform"
@@ -71,22 +80,33 @@ class DashboardMixin:
 
 
 class DashboardHomeView(DashboardMixin, TemplateView):
+    """The chosen platform's summary and the cards of its enabled modules. A module whose
+    provider fails loses only its own cards; staff read which in a note (and the log)."""
+
     template_name = "core/dashboard/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         platform = self.platform
         core = {d.code for d in self.registry if d.is_core}
         enabled = set(state.state_for_platform(platform).enabled)
+        failures: list[ProviderFailure] = []
+        links = module_links(self.request, FrontendType.ADMIN)
         widgets = render_widgets(
-            self.request, collect_widgets(platform, self.request.user, enabled)
+            self.request,
+            with_links(
+                collect_widgets(platform, self.request.user, enabled, failures=failures), links
+            ),
+            failures=failures,
         )
+        metrics = with_links(collect_metrics(platform, enabled, failures=failures), links)
         return super().get_context_data(
             enabled_count=len(enabled),
             module_count=len(self.registry),
             optional_enabled=sorted(c for c in enabled if c not in core),
             latest_entries=list(self.service.history(platform)[:LATEST_AUDIT_ENTRIES]),
-            metrics=collect_metrics(platform, enabled),
+            metrics=metrics,
             widgets=widgets,
+            failed_cards=failed_cards(failures, registry=self.registry),
             **kwargs,
         )
 

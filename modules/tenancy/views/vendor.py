@@ -16,7 +16,14 @@ from modules.tenancy import roles, services
 from modules.tenancy.forms import DomainForm, InviteForm, RoleForm, VendorProfileForm
 from modules.tenancy.models import Invitation, Membership, VendorDomain
 from modules.tenancy.resolution import granted
-from orion_core.providers import collect_widgets, render_widgets
+from orion_core.menus import module_links
+from orion_core.providers import (
+    ProviderFailure,
+    collect_widgets,
+    failed_cards,
+    render_widgets,
+    with_links,
+)
 
 
 class PortalMixin:
@@ -47,18 +54,28 @@ class PortalMixin:
 
 
 class DashboardView(PortalMixin, TemplateView):
+    """The portal home: the widgets of the platform's enabled modules, each linking to its
+    module's page in the portal. A failing provider drops only its own widget; staff visiting
+    the portal read which module failed, vendors see nothing of it."""
+
     template_name = "tenancy/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         request = self.request
-        widgets = (
-            render_widgets(
-                request, collect_widgets(request.platform, request.user, request.modules)
+        failures: list[ProviderFailure] = []
+        widgets = []
+        if request.platform is not None:
+            found = collect_widgets(
+                request.platform, request.user, request.modules, failures=failures
             )
-            if request.platform is not None
-            else []
+            widgets = render_widgets(
+                request, with_links(found, module_links(request)), failures=failures
+            )
+        return super().get_context_data(
+            widgets=widgets,
+            failed_cards=failed_cards(failures) if request.user.is_staff else [],
+            **kwargs,
         )
-        return super().get_context_data(widgets=widgets, **kwargs)
 
 
 class TeamView(PortalMixin, TemplateView):

@@ -127,14 +127,14 @@ def test_a_deleted_platform_in_the_session_falls_back(
 def test_widgets_and_metrics_of_the_chosen_platform(staff_client, platform, monkeypatch):
     seen = {}
 
-    def widgets(chosen, user, enabled):
+    def widgets(chosen, user, enabled, **kwargs):
         seen["widgets"] = chosen
         return [
             Widget("ok", "Fine widget", "core/modules/_entries.html", {"entries": []}),
             Widget("broken", "Broken widget", "core/does-not-exist.html", {}),
         ]
 
-    def metrics(chosen, enabled):
+    def metrics(chosen, enabled, **kwargs):
         seen["metrics"] = chosen
         return [Metric("orders.today", "Orders today", 12, module="orders")]
 

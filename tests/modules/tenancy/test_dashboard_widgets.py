@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_widgets_render_with_their_own_context_and_a_broken_one_is_left_out(
     vendor, owner, monkeypatch
 ):
-    def widgets(platform, user, enabled):
+    def widgets(platform, user, enabled, **kwargs):
         return [
             Widget("team", "Team size", "core/modules/_entries.html", {"entries": []}),
             Widget("broken", "Broken widget", "tenancy/does-not-exist.html", {}),
