@@ -1,0 +1,49 @@
+"""factory-boy factories of marketplace's models (tests, the isolation walk).
+
+An ``ImportJobFactory`` job is staged from a small CSV kept in memory, without running the
+staging service; a ``StagedProductFactory`` row is a valid new product of that job.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.core.files.base import ContentFile
+
+from modules.marketplace.models import ImportJob, StagedProduct
+from modules.tenancy.factories import ScopeFreeFactory
+
+SAMPLE_CSV = b"sku,title,price,quantity\nSAMPLE-1,Sample,9.90,3\n"
+
+
+class ImportJobFactory(ScopeFreeFactory):
+    class Meta:
+        model = ImportJob
+
+    vendor = factory.SubFactory("modules.tenancy.factories.VendorFactory")
+    source = ImportJob.Source.UPLOAD
+    format = ImportJob.Format.CSV
+    file_name = "products.csv"
+    file = factory.LazyFunction(lambda: ContentFile(SAMPLE_CSV, name="products.csv"))
+    status = ImportJob.Status.STAGED
+    total_rows = 1
+    rows_done = 1
+    checkpoint = 1
+    new_count = 1
+
+
+class StagedProductFactory(ScopeFreeFactory):
+    class Meta:
+        model = StagedProduct
+
+    job = factory.SubFactory(ImportJobFactory)
+    vendor = factory.SelfAttribute("job.vendor")
+    row_number = factory.Sequence(lambda n: n + 1)
+    sku = factory.Sequence(lambda n: f"STAGED-{n:05d}")
+    title = factory.Sequence(lambda n: f"Staged product {n}")
+    price = Decimal("9.90")
+    currency = "EUR"
+    quantity = 3
+    state = StagedProduct.State.NEW
+    raw = factory.LazyAttribute(lambda row: {"sku": row.sku, "title": row.title, "price": "9.90"})

@@ -1,0 +1,177 @@
+"""Import jobs and the products they stage before a vendor publishes them.
+
+An ``ImportJob`` reads one feed (an uploaded file or a configured URL) into ``StagedProduct``
+rows, one per data row of the feed, each with its validation errors and how it compares with
+the catalogue (new, changed, unchanged). Nothing reaches the catalogue until the vendor
+publishes. ``checkpoint`` is the number of feed rows whose staging is committed: a job that
+was interrupted resumes there, and ``(job, row_number)`` is unique so no row is staged twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_scopes import ScopedManager
+
+from modules.marketplace.storage import import_storage
+
+
+def _upload_path(job: ImportJob, filename: str) -> str:
+    return f"vendor-{job.vendor_id}/{filename}"
+
+
+class ImportJob(models.Model):
+    """One reading of a vendor's feed into staging, and its publication."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", pgettext_lazy("import source", "upload")
+        URL = "url", pgettext_lazy("import source", "feed URL")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("import", "pending")
+        RUNNING = "running", pgettext_lazy("import", "running")
+        STAGED = "staged", pgettext_lazy("import", "staged")
+        PUBLISHING = "publishing", pgettext_lazy("import", "publishing")
+        PUBLISHED = "published", pgettext_lazy("import", "published")
+        FAILED = "failed", pgettext_lazy("import", "failed")
+        CANCELLED = "cancelled", pgettext_lazy("import", "cancelled")
+
+    vendor = models.ForeignKey(
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("marketplace", "vendor"),
+    )
+    platform = models.ForeignKey(
+        "orion_core.Platform",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("platform"),
+    )
+    source = models.CharField(
+        pgettext_lazy("import", "source"), max_length=10, choices=Source.choices
+    )
+    file = models.FileField(
+        _("file"), storage=import_storage, upload_to=_upload_path, blank=True, max_length=255
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    feed_url = models.URLField(_("feed URL"), blank=True, max_length=500)
+    format = models.CharField(
+        pgettext_lazy("import", "format"), max_length=10, choices=Format.choices
+    )
+    status = models.CharField(
+        pgettext_lazy("import", "status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PENDING,
+    )
+    total_rows = models.PositiveIntegerField(_("rows in the feed"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    checkpoint = models.PositiveIntegerField(_("rows committed"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    new_count = models.PositiveIntegerField(pgettext_lazy("import", "new"), default=0)
+    changed_count = models.PositiveIntegerField(pgettext_lazy("import", "changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(pgettext_lazy("import", "unchanged"), default=0)
+    created_products = models.PositiveIntegerField(_("products created"), default=0)
+    updated_products = models.PositiveIntegerField(_("products updated"), default=0)
+    error_message = models.TextField(_("error"), blank=True)
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("import", "created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    staged_at = models.DateTimeField(_("staged"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["vendor", "-created_at"], name="marketplace_job_recent")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name or self.feed_url}"
+
+    @property
+    def source_name(self) -> str:
+        """What was read, as people call it: the file's name or the feed's URL."""
+        return self.file_name or self.feed_url
+
+
+class StagedProduct(models.Model):
+    """One row of a feed, validated and compared with the catalogue, waiting to be published."""
+
+    class State(models.TextChoices):
+        NEW = "new", pgettext_lazy("staged product", "new")
+        CHANGED = "changed", pgettext_lazy("staged product", "changed")
+        UNCHANGED = "unchanged", pgettext_lazy("staged product", "unchanged")
+        ERROR = "error", pgettext_lazy("staged product", "error")
+
+    class Decision(models.TextChoices):
+        PUBLISH = "publish", pgettext_lazy("staged product", "publish")
+        SKIP = "skip", pgettext_lazy("staged product", "skip")
+
+    vendor = models.ForeignKey(
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("marketplace", "vendor"),
+    )
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="staged", verbose_name=_("import job")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    image_urls = models.JSONField(_("image URLs"), default=list, blank=True)
+    raw = models.JSONField(_("row as read"), default=dict)
+    state = models.CharField(
+        pgettext_lazy("staged product", "state"), max_length=10, choices=State.choices
+    )
+    errors = models.JSONField(_("errors"), default=dict, blank=True)
+    decision = models.CharField(
+        pgettext_lazy("staged product", "decision"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PUBLISH,
+    )
+    published = models.BooleanField(pgettext_lazy("staged product", "published"), default=False)
+    product_id = models.PositiveBigIntegerField(_("product"), null=True, blank=True)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["job", "row_number"]
+        verbose_name = _("staged product")
+        verbose_name_plural = _("staged products")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row_number"], name="marketplace_staged_row"),
+        ]
+        indexes = [
+            models.Index(fields=["job", "state", "row_number"], name="marketplace_staged_state"),
+            models.Index(fields=["job", "sku"], name="marketplace_staged_sku"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku or '?'} (row {self.row_number})"

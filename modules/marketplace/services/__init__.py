@@ -1,0 +1,2 @@
+"""Marketplace services: reading feeds (``feeds``), checking rows (``rows``) and staging them
+(``staging``)."""

@@ -1,0 +1,89 @@
+"""Fixtures of the marketplace tests: a shop on the ``acme`` platform with catalog, inventory
+and marketplace on, feed files kept under a temporary directory, and jobs made from files."""
+
+from __future__ import annotations
+
+import csv
+import pathlib
+import random
+
+import pytest
+from django.core.files.base import ContentFile
+from django_scopes import scopes_disabled
+
+from modules.marketplace.models import ImportJob
+from modules.tenancy.factories import VendorFactory
+from orion_core.testing import override_module
+
+DATA = pathlib.Path(__file__).parents[2] / "data" / "marketplace"
+HOST = "acme.test"
+
+
+@pytest.fixture(autouse=True)
+def _private_imports(settings, tmp_path):
+    settings.MARKETPLACE_IMPORT_ROOT = tmp_path / "imports"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def shop(platform):
+    return VendorFactory(code="shop-a", name="Shop A", platforms=[platform])
+
+
+@pytest.fixture
+def other_shop(platform):
+    return VendorFactory(code="shop-b", name="Shop B", platforms=[platform])
+
+
+@pytest.fixture
+def modules_on(platform):
+    with (
+        override_module(platform, "catalog"),
+        override_module(platform, "inventory"),
+        override_module(platform, "marketplace"),
+    ):
+        yield platform
+
+
+def make_job(vendor, content: bytes, name: str = "products.csv", **fields) -> ImportJob:
+    """A pending upload job of ``vendor`` for a file ``name`` holding ``content``."""
+    fmt = fields.pop("format", name.rsplit(".", 1)[-1])
+    with scopes_disabled():
+        return ImportJob.objects.create(
+            vendor=vendor,
+            source=ImportJob.Source.UPLOAD,
+            format=fmt,
+            file=ContentFile(content, name=name),
+            file_name=name,
+            **fields,
+        )
+
+
+def sample(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def write_big_csv(path: pathlib.Path, rows: int, *, bad_every: int = 50, seed: int = 11) -> set:
+    """A feed of ``rows`` products, every ``bad_every``-th one broken in one of four ways;
+    returns the row numbers of the broken ones."""
+    rng = random.Random(seed)
+    bad = set()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["sku", "title", "description", "price", "currency", "quantity", "category"])
+        for n in range(1, rows + 1):
+            sku, title, price, quantity = f"BIG-{n:06d}", f"Produit n° {n} — Äpfel", "", n % 40
+            price = f"{rng.randint(100, 99999) / 100:.2f}"
+            if n % bad_every == 0:
+                bad.add(n)
+                kind = (n // bad_every) % 4
+                if kind == 0:
+                    price = "abc"
+                elif kind == 1:
+                    sku = ""
+                elif kind == 2:
+                    quantity = -1
+                else:
+                    title = ""
+            out.writerow([sku, title, "Beschreibung, « citée »", price, "EUR", quantity, "Obst"])
+    return bad
