@@ -1,0 +1,88 @@
+"""``manage.py marketplace``: operators' tools for catalogue imports.
+
+manage.py marketplace import FILE --vendor CODE [--platform CODE] [--publish]
+    Stage FILE (CSV or JSON, by its extension) for the vendor, in this process, with a
+    progress bar on a terminal (a line per batch otherwise). Exit status 1 with the reason when
+    the file cannot be imported. The job is the portal's: review it there, or add ``--publish``.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_scopes import scopes_disabled
+
+from modules.marketplace.models import ImportJob
+from modules.marketplace.services import jobs
+from modules.tenancy.models import Vendor, VendorPlatform
+
+BAR_WIDTH = 30
+
+
+class Command(BaseCommand):
+    help = "Import a product feed (CSV or JSON) into a vendor's staging area."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        run = sub.add_parser("import", help="Stage a feed file for a vendor.")
+        run.add_argument("file", metavar="FILE", help="The feed: a .csv or .json file.")
+        run.add_argument("--vendor", required=True, metavar="CODE", help="The vendor's code.")
+        run.add_argument(
+            "--platform",
+            metavar="CODE",
+            help="The platform the import is for (default: the vendor's only one).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = pathlib.Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        if jobs.format_of(path.name) is None:
+            raise CommandError("Only .csv and .json files can be imported.")
+        vendor, platform = self.vendor_and_platform(options["vendor"], options["platform"])
+        with path.open("rb") as upload:
+            job = jobs.create_upload_job(vendor, upload, path.name, platform=platform)
+        self.stdout.write(f"Import job {job.pk}: {path.name} for {vendor.code}")
+        job = jobs.run(job, progress=self.progress)
+        self.end_progress()
+        if job.status == ImportJob.Status.FAILED:
+            raise CommandError(f"Import job {job.pk} failed: {job.error_message}")
+        self.stdout.write(
+            f"Staged {job.rows_done} row(s): {job.new_count} new, {job.changed_count} changed, "
+            f"{job.unchanged_count} unchanged, {job.error_rows} with errors."
+        )
+
+    def vendor_and_platform(self, code: str, platform_code: str | None) -> tuple[Vendor, Any]:
+        with scopes_disabled():
+            vendor = Vendor.objects.filter(code=code).first()
+            if vendor is None:
+                raise CommandError(f"No vendor with the code {code!r}.")
+            links = VendorPlatform.objects.filter(vendor=vendor).select_related("platform")
+            if platform_code:
+                link = links.filter(platform__code=platform_code).first()
+                if link is None:
+                    raise CommandError(f"{code} does not sell on the platform {platform_code!r}.")
+                return vendor, link.platform
+            found = list(links[:2])
+        return vendor, found[0].platform if len(found) == 1 else None
+
+    def progress(self, job: ImportJob) -> None:
+        total = job.total_rows or 0
+        done = job.rows_done
+        if self.stdout.isatty():
+            filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+            percent = 100 * done // total if total else 100
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            self.stdout.write(
+                f"\r[{bar}] {percent:3d}% {done}/{total} rows, {job.error_rows} errors",
+                ending="",
+            )
+            self._bar = True
+        else:
+            self.stdout.write(f"{done}/{total} rows, {job.error_rows} errors")
+
+    def end_progress(self) -> None:
+        if getattr(self, "_bar", False):
+            self.stdout.write("")

@@ -1,0 +1,84 @@
+"""Starting and running import jobs: what the Celery task, the command and the portal share."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import IO, Any
+
+from django.core.files import File
+from django.db import transaction
+from django_scopes import scope
+
+from modules.marketplace.models import ImportJob
+from modules.marketplace.services import staging
+from orion_core.domain_events import import_finished
+
+FORMATS = {".csv": ImportJob.Format.CSV, ".json": ImportJob.Format.JSON}
+
+
+def format_of(name: str) -> str | None:
+    """The feed format a file's name says (``.csv`` or ``.json``), or None."""
+    return FORMATS.get(pathlib.PurePath(name).suffix.lower())
+
+
+def create_upload_job(
+    vendor: Any, upload: IO[bytes], name: str, *, platform: Any = None, user: Any = None
+) -> ImportJob:
+    """A pending job for the uploaded file ``upload`` called ``name`` (kept in private storage).
+    The caller checked the format (``format_of``)."""
+    with scope(vendor=vendor.pk):
+        job = ImportJob(
+            vendor=vendor,
+            platform=platform,
+            source=ImportJob.Source.UPLOAD,
+            format=format_of(name) or ImportJob.Format.CSV,
+            file_name=pathlib.PurePath(name).name[:255],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        job.file.save(job.file_name, File(upload, name=job.file_name), save=False)
+        job.save()
+    return job
+
+
+def run(job: ImportJob, *, progress: staging.Progress | None = None) -> ImportJob:
+    """Stage ``job`` (from its checkpoint on) and tell ``import_finished`` if it failed."""
+    job = staging.stage(job, progress=progress)
+    if job.status == ImportJob.Status.FAILED:
+        announce(job)
+    return job
+
+
+def request_cancel(job: ImportJob) -> bool:
+    """Ask a pending or running job to stop (it does between two batches); a pending one stops
+    at once. False when the job is past the point of cancelling."""
+    with transaction.atomic(), scope(vendor=job.vendor_id):
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status not in (
+            ImportJob.Status.PENDING,
+            ImportJob.Status.RUNNING,
+            ImportJob.Status.STAGED,
+        ):
+            return False
+        locked.cancel_requested = True
+        fields = ["cancel_requested"]
+        if locked.status != ImportJob.Status.RUNNING:
+            locked.status = ImportJob.Status.CANCELLED
+            fields.append("status")
+        locked.save(update_fields=fields)
+    job.refresh_from_db()
+    return True
+
+
+def announce(job: ImportJob) -> None:
+    """Send ``import_finished`` for a job that ended (published or failed)."""
+    import_finished.send_on_commit(
+        "marketplace",
+        platform_id=job.platform_id,
+        vendor_id=job.vendor_id,
+        job_id=job.pk,
+        source=job.source_name,
+        created=job.created_products,
+        updated=job.updated_products,
+        errors=job.error_rows,
+        status="completed" if job.status == ImportJob.Status.PUBLISHED else "failed",
+    )

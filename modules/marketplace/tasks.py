@@ -1,0 +1,21 @@
+"""Marketplace's Celery tasks (autodiscovered)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django_scopes import scopes_disabled
+
+from modules.marketplace.models import ImportJob
+from modules.marketplace.services import jobs
+
+
+@shared_task(name="marketplace.run_import", acks_late=True)
+def run_import(job_id: int) -> str:
+    """Stage import job ``job_id``. Acknowledged only once done: a worker killed half-way
+    leaves the message to another, which resumes at the job's checkpoint (batches already
+    committed are not staged again). Returns the job's status."""
+    with scopes_disabled():
+        job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    return jobs.run(job).status
