@@ -1,6 +1,6 @@
 """Warm query budgets of the two dashboards with every module that contributes to them on
-(billing and payments, orders, messaging, catalog, inventory, content, customers), at two data
-sizes.
+(billing and payments, orders, analytics, messaging, catalog, inventory, content, customers), at
+two data sizes.
 
 The fixed part of a logged-in request is one query (the user: ``test_fixed_cost``); on top of
 it the portal home shows nothing uncached and the staff dashboard its latest module changes
@@ -30,7 +30,17 @@ from orion_core import state
 from orion_core.testing import PlatformFactory, StaffUserFactory, UserFactory
 
 HOST = "acme.test"
-MODULES = ["billing", "payments", "orders", "messaging", "catalog", "inventory", "cms", "customers"]
+MODULES = [
+    "billing",
+    "payments",
+    "orders",
+    "analytics",
+    "messaging",
+    "catalog",
+    "inventory",
+    "cms",
+    "customers",
+]
 SIZES = {"one": 1, "twenty": 20}  # of each: subscriptions, payments, orders, products, …
 FIXED = 1  # the user (tests/query_budgets/test_fixed_cost.py)
 PAGE_BUDGET = {"/vendor/alpha/": 0, "/dashboard/": 1}  # the dashboard's latest module changes
@@ -41,6 +51,7 @@ SHOWN = {
         "Team members",
         "Payments awaiting",  # payments
         "Orders today",  # orders
+        "Revenue last month",  # analytics
         "Units on hand",  # inventory
         "Recently changed products",  # catalog
         "Notifications",  # messaging's bell
@@ -50,6 +61,7 @@ SHOWN = {
         "Subscriptions to watch",
         "Payments awaiting",  # payments
         "Orders today",  # orders
+        "GMV last month",  # analytics
         "Units on hand",  # inventory
         "Active products",  # catalog
         "Recently changed products",
