@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "django_celery_results",
     "health_check",
     "axes",
     "csp",
@@ -189,7 +190,14 @@ ORION_STATE_CACHE_TIMEOUT = env.int("ORION_STATE_CACHE_TIMEOUT", default=3600)
 # --- Background work (Celery) ------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+# Results (state, return value or traceback, and with RESULT_EXTENDED the task's name, args and
+# kwargs) in the database through django-celery-results: the monitoring module lists, filters
+# and retries them with plain queries, and they survive a Redis restart. Celery beat's daily
+# ``celery.backend_cleanup`` deletes those older than CELERY_RESULT_EXPIRES.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="django-db")
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = timedelta(days=env.int("CELERY_RESULT_EXPIRES_DAYS", default=7))
+CELERY_TASK_TRACK_STARTED = True
 # No broker: run tasks in-process so the embedded default needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -202,6 +210,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Links the monitoring pages offer when set (Celery's Flower, the Grafana dashboards).
+FLOWER_URL = env.str("FLOWER_URL", default="")
+GRAFANA_URL = env.str("GRAFANA_URL", default="")
 
 # --- E-mail ------------------------------------------------------------------------------------
 

@@ -14,7 +14,10 @@ class MonitoringConfig(ModuleConfig):
     name = "modules.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring")
-    description = _("Staff-only health overview and scheduled module health checks.")
+    description = _(
+        "Staff-only health overview, background task results with retry, and the beat's "
+        "scheduled tasks."
+    )
     tier = Tier.INTERNAL
     features = ("health_overview",)
     scheduled_tasks = (
@@ -35,6 +38,15 @@ class MonitoringConfig(ModuleConfig):
                 items=(
                     MenuItemDefinition(
                         id="health", label=_("Module health"), url_name="overview", icon="heart"
+                    ),
+                    MenuItemDefinition(
+                        id="tasks", label=_("Background tasks"), url_name="tasks", icon="activity"
+                    ),
+                    MenuItemDefinition(
+                        id="schedule",
+                        label=_("Scheduled tasks"),
+                        url_name="schedule",
+                        icon="clock",
                     ),
                 ),
             ),

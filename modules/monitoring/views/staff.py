@@ -1,18 +1,41 @@
-"""Staff page of monitoring: the health of every module enabled on this platform."""
+"""Staff pages of monitoring: module health on this platform, background task results (with
+retry) and the periodic tasks of the beat, with links to Flower and Grafana when configured."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
+from django_celery_beat.models import PeriodicTask
+from django_celery_results.models import TaskResult
 
+from modules.monitoring import background
 from modules.monitoring.services import module_health
 
 
+class LinksMixin:
+    """``external_links``: Flower and Grafana, each only when its URL is configured."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        links = [
+            (_("Flower (Celery workers and queues)"), settings.FLOWER_URL),
+            (_("Grafana (metrics dashboards)"), settings.GRAFANA_URL),
+        ]
+        return super().get_context_data(  # type: ignore[misc]
+            external_links=[(label, url) for label, url in links if url], **kwargs
+        )
+
+
 @method_decorator(staff_member_required, name="dispatch")
-class OverviewView(TemplateView):
+class OverviewView(LinksMixin, TemplateView):
     template_name = "monitoring/overview.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -20,3 +43,68 @@ class OverviewView(TemplateView):
         return super().get_context_data(
             results=results, failing=sum(1 for r in results if not r.ok), **kwargs
         )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class TaskResultsView(LinksMixin, TemplateView):
+    """The newest results of background tasks; ``?failed=1`` shows failures only."""
+
+    template_name = "monitoring/task_results.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        failed_only = self.request.GET.get("failed") == "1"
+        return super().get_context_data(
+            results=list(background.recent_results(failed_only=failed_only)),
+            failed_only=failed_only,
+            limit=background.RECENT_LIMIT,
+            **kwargs,
+        )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class TaskResultDetailView(TemplateView):
+    """One result in full: arguments, return value or traceback, worker, timings."""
+
+    template_name = "monitoring/task_result_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        result = get_object_or_404(TaskResult, pk=kwargs["pk"])
+        return super().get_context_data(
+            result=result, failed=result.status in background.FAILED_STATES, **kwargs
+        )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class RetryTaskView(View):
+    """POST: send the result's task again with its args and kwargs."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        result = get_object_or_404(TaskResult, pk=pk)
+        try:
+            new_id = background.retry(result)
+        except background.RetryRefused as exc:
+            messages.error(request, _("The task was not sent again: %(reason)s.") % {"reason": exc})
+            return redirect("monitoring:task-result", pk=result.pk)
+        messages.success(
+            request,
+            _("%(task)s sent again (task id %(id)s).") % {"task": result.task_name, "id": new_id},
+        )
+        return redirect("monitoring:tasks")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ScheduleView(LinksMixin, TemplateView):
+    """The beat's periodic tasks: enabled or not, last and next run; POST switches one."""
+
+    template_name = "monitoring/schedule.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(rows=background.scheduled_tasks(), **kwargs)
+
+    def post(self, request: HttpRequest) -> HttpResponseRedirect:
+        task = get_object_or_404(PeriodicTask, pk=request.POST.get("task") or 0)
+        enabled = request.POST.get("enabled") == "1"
+        background.set_enabled(task, enabled)
+        message = _("%(name)s enabled.") if enabled else _("%(name)s disabled.")
+        messages.success(request, message % {"name": task.name})
+        return redirect("monitoring:schedule")
