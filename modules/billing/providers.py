@@ -10,6 +10,8 @@
 - ``widgets_provider``: on a vendor's dashboard, its plan (tier, status, trial end or renewal,
   usage of each limit) linking to its Billing page; on the staff dashboard, the trials ending
   this week and the past-due subscriptions.
+- ``subscriptions_provider``: answers ``orion_core.contracts.subscriptions`` (the live
+  subscriptions of each tier, for analytics' staff reports), one query.
 """
 
 from __future__ import annotations
@@ -22,9 +24,23 @@ from django.utils.translation import gettext_lazy as _
 from modules.billing.services import entitlements, queries, tiers
 from modules.billing.services.entitlements import Entitlements
 from modules.tenancy.context import current
+from orion_core.contracts.subscriptions import TierCount
 from orion_core.providers import Metric, Widget
 
 entitlements_provider = Entitlements()
+
+
+class BillingSubscriptions:
+    available = True
+
+    def tier_counts(self, platform_id: int) -> list[TierCount]:
+        return [
+            TierCount(tier.code, tier.name, tier.live_count)
+            for tier in queries.tiers_with_counts(platform_id)
+        ]
+
+
+subscriptions_provider = BillingSubscriptions()
 
 
 class BillingMetrics:

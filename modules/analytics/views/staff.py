@@ -1,8 +1,7 @@
 """Staff reports of the chosen platform (/dashboard/analytics/): GMV and the vendors selling
-over a period (the sales contract, across vendors), the vendors on the platform, and module
-adoption across every platform (orion_core's PlatformModule rows).
-
-Subscriptions by tier are not shown: billing is optional and no contract asks it for them.
+over a period (the sales contract, across vendors), the vendors on the platform, module
+adoption across every platform (orion_core's PlatformModule rows), and subscriptions by tier
+(the subscriptions contract: billing when it is on, else the page says there are no plans).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from modules.tenancy.models import PORTAL_OPEN, VendorPlatform
 from orion_core import state
 from orion_core.contracts import provider_for
 from orion_core.contracts.sales import SALES
+from orion_core.contracts.subscriptions import SUBSCRIPTIONS
 from orion_core.models import PlatformModule
 from orion_core.modules.registry import get_registry
 
@@ -53,6 +53,20 @@ def module_adoption(platform_count: int) -> list[dict[str, Any]]:
     ]
 
 
+def subscriptions_context(platform_id: int, enabled: frozenset[str]) -> dict[str, Any]:
+    plans = provider_for(SUBSCRIPTIONS, enabled)
+    tiers = plans.tier_counts(platform_id)
+    return {
+        "plans_available": plans.available,
+        "tiers": tiers,
+        "tiers_chart": charts.bar_chart(
+            _("Subscriptions by tier"), [(tier.name, tier.subscribers) for tier in tiers]
+        )
+        if tiers
+        else "",
+    }
+
+
 class StaffReportView(DashboardMixin, View):
     template_name = "analytics/staff/report.html"
 
@@ -66,7 +80,8 @@ class StaffReportView(DashboardMixin, View):
         }
         if period is None:
             return render(request, self.template_name, context, status=400)
-        sales = provider_for(SALES, state.state_for_platform(platform).enabled)
+        enabled = state.state_for_platform(platform).enabled
+        sales = provider_for(SALES, enabled)
         context.update(report_context(request, sales, platform.pk, None, period))
         if request.GET.get("format") == "csv":
             return csv_response(context["report"], request.GET.get("series", ""), platform.code)
@@ -92,5 +107,6 @@ class StaffReportView(DashboardMixin, View):
             if report.available
             else "",
             vendor_counts=vendors,
+            **subscriptions_context(platform.pk, enabled),
         )
         return render(request, self.template_name, context)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from modules.billing.factories import SubscriptionFactory, TierFactory
 from modules.tenancy.factories import MembershipFactory
 from orion_core.testing import UserFactory, override_module
 
@@ -127,3 +128,15 @@ def test_staff_report(staff_client, sales, analytics_on, other_platform):
 
 def test_staff_only(owner_client, analytics_on):
     assert owner_client.get("/dashboard/analytics/").status_code in (302, 403)
+
+
+def test_staff_subscriptions_by_tier(staff_client, analytics_on, shop):
+    page = staff_client.get("/dashboard/analytics/").content.decode()
+    assert "No plans are sold on this platform" in page  # the contract's fallback
+    with override_module(analytics_on, "billing"):
+        growth = TierFactory(platform=analytics_on, code="growth", name="Growth")
+        TierFactory(platform=analytics_on, code="pro", name="Pro")
+        SubscriptionFactory(vendor=shop, tier=growth)
+        page = staff_client.get("/dashboard/analytics/").content.decode()
+    assert 'data-tier="growth"><td>Growth</td><td>1</td>' in page
+    assert 'data-tier="pro"><td>Pro</td><td>0</td>' in page
