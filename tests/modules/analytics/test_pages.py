@@ -16,7 +16,7 @@ from modules.billing.factories import SubscriptionFactory, TierFactory
 from modules.tenancy.factories import MembershipFactory
 from orion_core.testing import UserFactory, override_module
 
-from .conftest import HOST, PORTAL, sale
+from .conftest import HOST, LUX, PORTAL, lux, sale
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,20 @@ def test_staff_subscriptions_by_tier(staff_client, analytics_on, shop):
         page = staff_client.get("/dashboard/analytics/").content.decode()
     assert 'data-tier="growth"><td>Growth</td><td>1</td>' in page
     assert 'data-tier="pro"><td>Pro</td><td>0</td>' in page
+
+
+def sales_by_day(client: Client, query: dict) -> dict[str, str]:
+    text = client.get(PORTAL, {**query, "format": "csv", "series": "sales"}).content.decode()
+    return {row[0]: row[1] for row in csv.reader(io.StringIO(text))}
+
+
+def test_a_day_is_the_platform_day(owner_client, shop, analytics_on):
+    """An order at 00:30 in Luxembourg is 23:30 UTC the day before: the platform's time zone
+    (analytics' ``time_zone``) decides which day it counts for."""
+    today = datetime.datetime.now(tz=LUX).date()
+    day = today - datetime.timedelta(days=3)
+    sale(shop, analytics_on, lux(day.year, day.month, day.day, 0, 30), "10.00")
+    with override_module(analytics_on, "analytics", config={"time_zone": "Europe/Luxembourg"}):
+        assert sales_by_day(owner_client, {"preset": "7"})[day.isoformat()] == "1"
+    before = (day - datetime.timedelta(days=1)).isoformat()
+    assert sales_by_day(owner_client, {"preset": "7"})[before] == "1"  # the default zone: UTC
