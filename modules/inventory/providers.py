@@ -33,7 +33,7 @@ on it (tenancy's ``vendors`` scope).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -91,6 +91,9 @@ class InventoryStock:
                 return False
             raise
         return True
+
+    def set_levels(self, vendor_id: int, quantities: Mapping[int, int], *, reason: str) -> int:
+        return services.set_levels(vendor_id, quantities, note=str(reason)[:200])
 
 
 stock_provider = InventoryStock()

@@ -32,7 +32,7 @@ import dataclasses
 import datetime
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -410,6 +410,79 @@ def set_level(
         )
         _notify_low(vid, {found.pk: change})
         return movement
+
+
+def set_levels(
+    vendor: Any,
+    quantities: Mapping[int, int],
+    *,
+    reason: str = StockMovement.Reason.FEED,
+    note: str = "",
+) -> int:
+    """``set_level`` for many variants at the vendor's default location at once (a feed of a
+    whole catalogue): a handful of queries whatever the number, not a handful per variant.
+    Variants the vendor does not have are left out; a level that would go below what is
+    reserved is refused as ``set_level`` refuses it, and nothing changes. Returns how many
+    levels changed."""
+    with vendor_work(vendor) as vid:
+        if reason not in (*MANUAL_REASONS, StockMovement.Reason.FEED):
+            raise _invalid("reason", pgettext("inventory", "Choose a reason."), "required")
+        note = _text(note, "note", 200)
+        wanted = {pk: _quantity(qty, allow_zero=True) for pk, qty in quantities.items()}
+        variants = dict(Variant.objects.filter(pk__in=list(wanted)).values_list("pk", "sku"))
+        if not variants:
+            return 0
+        place = default_location(vid)
+        levels = {
+            level.variant_id: level
+            for level in StockLevel.objects.select_for_update()
+            .filter(location=place, variant_id__in=list(variants))
+            .order_by("pk")
+        }
+        changes: dict[int, int] = {}
+        movements = []
+        fresh, moved = [], []
+        now = timezone.now()
+        for pk in sorted(variants):
+            level = levels.get(pk) or StockLevel(vendor_id=vid, variant_id=pk, location=place)
+            quantity = wanted[pk]
+            change = quantity - level.on_hand
+            if change == 0 and level.pk:
+                continue
+            if quantity < level.reserved:
+                raise _invalid(
+                    "quantity",
+                    _("%(reserved)s are reserved here: the level cannot go below that.")
+                    % {"reserved": level.reserved},
+                    "reserved",
+                )
+            level.on_hand, level.updated_at = quantity, now
+            (moved if level.pk else fresh).append(level)
+            if change == 0:
+                continue  # a new level at 0: tracked now, nothing moved
+            changes[pk] = change
+            movements.append(
+                StockMovement(
+                    vendor_id=vid,
+                    kind=StockMovement.Kind.ADJUST,
+                    variant_id=pk,
+                    sku=variants[pk],
+                    location_id=place.pk,
+                    on_hand_delta=change,
+                    reserved_delta=0,
+                    on_hand_after=level.on_hand,
+                    reserved_after=level.reserved,
+                    reason=reason,
+                    note=note,
+                )
+            )
+        # New levels are inserted with their quantity; a level created meanwhile by another
+        # transaction makes this one fail whole (the unique level per variant and location).
+        StockLevel.objects.bulk_create(fresh)
+        StockLevel.objects.bulk_update(moved, ["on_hand", "updated_at"], batch_size=100)
+        StockMovement.objects.bulk_create(movements)
+        _notify_low(vid, changes)
+        return len(changes)
 
 
 # --- availability ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the vendor that owns them.
 
 Fallback, when no enabled module keeps stock: **always available**. Every variant is untracked
 (available in any quantity), a reservation always succeeds and holds nothing, commit and release
-do nothing, and levels cannot be set (``set_level`` returns False).
+do nothing, and levels cannot be set (``set_level`` returns False, ``set_levels`` 0).
 
 Rules a provider keeps:
 - ``reserve`` is all or nothing: it holds every line or raises ``OutOfStock`` naming each
@@ -24,7 +24,7 @@ Rules a provider keeps:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -115,6 +115,10 @@ class StockProvider(Protocol):
     def set_level(self, vendor_id: int, variant_id: int, quantity: int, *, reason: str) -> bool:
         """Make the on-hand quantity ``quantity`` (a feed, a count); False if not kept."""
 
+    def set_levels(self, vendor_id: int, quantities: Mapping[int, int], *, reason: str) -> int:
+        """``set_level`` for many variants (variant id → quantity) in one go, as a whole
+        catalogue's feed needs; how many levels changed (0 if not kept)."""
+
 
 class AlwaysAvailable:
     """The fallback: no stock is kept, so everything is available in any quantity."""
@@ -140,6 +144,9 @@ class AlwaysAvailable:
 
     def set_level(self, vendor_id: int, variant_id: int, quantity: int, *, reason: str) -> bool:
         return False
+
+    def set_levels(self, vendor_id: int, quantities: Mapping[int, int], *, reason: str) -> int:
+        return 0
 
 
 STOCK: Contract[StockProvider] = Contract(

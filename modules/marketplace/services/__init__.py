@@ -1,2 +1,2 @@
-"""Marketplace services: reading feeds (``feeds``), checking rows (``rows``) and staging them
-(``staging``)."""
+"""Marketplace services: reading feeds (``feeds``), checking rows (``rows``), staging them
+(``staging``), publishing them to the catalogue (``publishing``), and running jobs (``jobs``)."""

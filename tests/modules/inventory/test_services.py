@@ -194,6 +194,38 @@ def test_set_level_cannot_go_below_what_is_reserved(shop, variant):
     assert snapshot(shop) == before
 
 
+def test_set_levels_sets_many_at_once_as_set_level_would(shop, other_shop, variant, their_variant):
+    other = make_variant(shop, "OTHER")
+    services.set_level(shop, other, 3)
+
+    changed = services.set_levels(
+        shop, {variant.pk: 7, other.pk: 3, their_variant.pk: 9}, note="feed"
+    )
+
+    assert changed == 1  # other was already 3; their variant is not shop's
+    assert (level(variant).on_hand, level(other).on_hand) == (7, 3)
+    assert [(m.variant_id, m.on_hand_delta, m.note) for m in movements(shop)] == [
+        (other.pk, 3, ""),
+        (variant.pk, 7, "feed"),
+    ]
+    assert movements(other_shop) == []
+    assert services.check_ledger([shop.pk]) == []
+    assert services.set_levels(shop, {variant.pk: 7}) == 0
+
+
+def test_set_levels_cannot_go_below_what_is_reserved(shop, variant):
+    other = make_variant(shop, "OTHER")
+    services.receive(shop, variant, 5)
+    services.reserve(shop, "order-1", [StockLine(variant.pk, 3)])
+    before = snapshot(shop)
+
+    with pytest.raises(ValidationError) as caught:
+        services.set_levels(shop, {other.pk: 4, variant.pk: 2})
+
+    assert "quantity" in caught.value.error_dict
+    assert snapshot(shop) == before
+
+
 def test_the_database_refuses_negative_stock(shop, variant):
     services.receive(shop, variant, 1)
     with scopes_disabled():

@@ -3,7 +3,8 @@
 manage.py marketplace import FILE --vendor CODE [--platform CODE] [--publish]
     Stage FILE (CSV or JSON, by its extension) for the vendor, in this process, with a
     progress bar on a terminal (a line per batch otherwise). Exit status 1 with the reason when
-    the file cannot be imported. The job is the portal's: review it there, or add ``--publish``.
+    the file cannot be imported. The job is the portal's: review it there, or add ``--publish``
+    to publish its new and changed rows at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scopes_disabled
 
 from modules.marketplace.models import ImportJob
-from modules.marketplace.services import jobs
+from modules.marketplace.services import jobs, publishing
 from modules.tenancy.models import Vendor, VendorPlatform
 
 BAR_WIDTH = 30
@@ -33,6 +34,11 @@ class Command(BaseCommand):
             "--platform",
             metavar="CODE",
             help="The platform the import is for (default: the vendor's only one).",
+        )
+        run.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the new and changed rows at once (rows with errors are skipped).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,6 +59,12 @@ class Command(BaseCommand):
             f"Staged {job.rows_done} row(s): {job.new_count} new, {job.changed_count} changed, "
             f"{job.unchanged_count} unchanged, {job.error_rows} with errors."
         )
+        if options["publish"]:
+            job = publishing.publish(job)
+            self.stdout.write(
+                f"Published: {job.created_products} product(s) created, "
+                f"{job.updated_products} updated."
+            )
 
     def vendor_and_platform(self, code: str, platform_code: str | None) -> tuple[Vendor, Any]:
         with scopes_disabled():
