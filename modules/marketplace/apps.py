@@ -1,7 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from orion_core.modules import ModuleConfig, PermissionDefinition, Tier
+from orion_core.modules import (
+    FrontendType,
+    MenuItemDefinition,
+    MenuSectionDefinition,
+    ModuleConfig,
+    PermissionDefinition,
+    Tier,
+)
 
 
 class MarketplaceConfigSchema(serializers.Serializer):
@@ -37,4 +44,22 @@ class MarketplaceConfig(ModuleConfig):
             "marketplace.manage", _("Manage marketplace listings"), roles=("manager",)
         ),
     )
+    menus = {  # noqa: RUF012 - a ClassVar declared on ModuleConfig
+        FrontendType.VENDOR: (
+            MenuSectionDefinition(
+                id="marketplace",
+                label=_("Marketplace"),
+                order=450,
+                items=(
+                    MenuItemDefinition(
+                        id="imports",
+                        label=_("Catalogue imports"),
+                        url_name="vendor-jobs",
+                        icon="upload",
+                        permission="marketplace.view",
+                    ),
+                ),
+            ),
+        ),
+    }
     config_schema = MarketplaceConfigSchema

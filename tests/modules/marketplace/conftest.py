@@ -9,11 +9,12 @@ import random
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django_scopes import scopes_disabled
 
 from modules.marketplace.models import ImportJob
-from modules.tenancy.factories import VendorFactory
-from orion_core.testing import override_module
+from modules.tenancy.factories import MembershipFactory, VendorFactory
+from orion_core.testing import UserFactory, override_module
 
 DATA = pathlib.Path(__file__).parents[2] / "data" / "marketplace"
 HOST = "acme.test"
@@ -87,3 +88,17 @@ def write_big_csv(path: pathlib.Path, rows: int, *, bad_every: int = 50, seed: i
                     title = ""
             out.writerow([sku, title, "Beschreibung, « citée »", price, "EUR", quantity, "Obst"])
     return bad
+
+
+@pytest.fixture
+def client_of(shop):
+    """``client_of("viewer")``: a client logged in as a member of ``shop`` with that role."""
+
+    def make(role: str) -> Client:
+        user = UserFactory()
+        MembershipFactory(user=user, vendor=shop, role=role)
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,190 @@
+"""Vendor-portal pages, mounted at /vendor/<vendor_code>/marketplace/: the import jobs with the
+upload form, a job's page (progress while it runs, its staged rows to review, publish, cancel),
+and the small JSON the page polls for its progress bar.
+
+The tenant guard admits the vendor's team only and runs each view in the vendor's scope, so
+another vendor's job is simply not found (404). Reading needs ``marketplace.view``, anything
+that changes a job ``marketplace.manage``. The work itself runs in Celery tasks, queued once
+the request's transaction commits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from modules.marketplace import tasks
+from modules.marketplace.forms import UploadForm
+from modules.marketplace.models import ImportJob, StagedProduct
+from modules.marketplace.services import jobs, publishing
+from orion_core.guards import read_write
+from orion_core.permissions import has_permission
+
+PAGE_SIZE = 50
+FILTERS = tuple(StagedProduct.State.values)
+
+
+def job_url(request: HttpRequest, job: ImportJob) -> str:
+    return reverse(
+        "marketplace:vendor-job",
+        kwargs={"vendor_code": request.vendor.code, "pk": job.pk},  # type: ignore[attr-defined]
+    )
+
+
+def progress_of(job: ImportJob) -> dict[str, Any]:
+    """What the progress bar shows: rows done of the total, errors, rows a second, seconds left."""
+    elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0
+    if job.staged_at and job.started_at:
+        elapsed = (job.staged_at - job.started_at).total_seconds()
+    rate = job.rows_done / elapsed if elapsed > 0 else 0
+    total = job.total_rows
+    left = round((total - job.rows_done) / rate) if total and rate else None
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "rows_done": job.rows_done,
+        "total_rows": total,
+        "percent": 100 * job.rows_done // total if total else (100 if job.staged_at else 0),
+        "errors": job.error_rows,
+        "rate": round(rate, 1),
+        "seconds_left": left,
+        "finished": job.status not in (ImportJob.Status.PENDING, ImportJob.Status.RUNNING),
+    }
+
+
+class JobListView(ListView):
+    """The vendor's import jobs, newest first, and the form starting one."""
+
+    permission = read_write("marketplace.view", "marketplace.manage")
+    template_name = "marketplace/vendor/job_list.html"
+    context_object_name = "jobs"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> Any:
+        return ImportJob.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("form", UploadForm())
+        return super().get_context_data(
+            vendor=self.request.vendor,  # type: ignore[attr-defined]
+            can_manage=has_permission(self.request, "marketplace.manage"),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            self.object_list = self.get_queryset()
+            context = self.get_context_data(form=form)
+            return self.render_to_response(context, status=400)
+        upload = form.cleaned_data["file"]
+        job = jobs.create_upload_job(
+            request.vendor,  # type: ignore[attr-defined]
+            upload,
+            upload.name,
+            platform=request.platform,  # type: ignore[attr-defined]
+            user=request.user,
+        )
+        transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
+        return HttpResponseRedirect(job_url(request, job))
+
+
+class JobDetailView(ListView):
+    """One job: its progress, its staged rows (filtered by state, paged) and what to do next."""
+
+    permission = "marketplace.view"
+    template_name = "marketplace/vendor/job_detail.html"
+    context_object_name = "rows"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> Any:
+        self.job = get_object_or_404(ImportJob, pk=self.kwargs["pk"])
+        self.state = self.request.GET.get("state", "")
+        rows = StagedProduct.objects.filter(job=self.job).order_by("row_number")
+        return rows.filter(state=self.state) if self.state in FILTERS else rows
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        job = self.job
+        return super().get_context_data(
+            vendor=self.request.vendor,  # type: ignore[attr-defined]
+            job=job,
+            progress=progress_of(job),
+            state=self.state,
+            filters=[(value, label) for value, label in StagedProduct.State.choices],
+            filter_query=f"state={self.state}" if self.state in FILTERS else "",
+            can_manage=has_permission(self.request, "marketplace.manage"),
+            to_publish=publishing.pending_count(job) if job.status == "staged" else 0,
+            progress_url=reverse(
+                "marketplace:vendor-job-progress",
+                kwargs={"vendor_code": job.vendor.code, "pk": job.pk},
+            ),
+            **kwargs,
+        )
+
+
+class JobProgressView(View):
+    """The job's progress as JSON, polled every second by the job page."""
+
+    permission = "marketplace.view"
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> JsonResponse:
+        job = get_object_or_404(ImportJob, pk=kwargs["pk"])
+        response = JsonResponse(progress_of(job))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class JobActionView(View):
+    """Base of the job's buttons (POST only)."""
+
+    permission = "marketplace.manage"
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        job = get_object_or_404(ImportJob, pk=kwargs["pk"])
+        self.act(request, job)
+        return HttpResponseRedirect(job_url(request, job))
+
+    def act(self, request: HttpRequest, job: ImportJob) -> None:
+        raise NotImplementedError
+
+
+class PublishView(JobActionView):
+    def act(self, request: HttpRequest, job: ImportJob) -> None:
+        if job.status != ImportJob.Status.STAGED:
+            messages.error(request, _("Only a staged import can be published."))
+            return
+        transaction.on_commit(lambda: tasks.publish_import.delay(job.pk))
+        messages.success(request, _("Publishing has started."))
+
+
+class CancelView(JobActionView):
+    def act(self, request: HttpRequest, job: ImportJob) -> None:
+        if jobs.request_cancel(job):
+            messages.success(request, _("The import is being cancelled."))
+        else:
+            messages.error(request, _("This import can no longer be cancelled."))
+
+
+class DecisionView(JobActionView):
+    """Publish or skip the chosen rows (``row`` ids, ``decision``) of a staged job."""
+
+    def act(self, request: HttpRequest, job: ImportJob) -> None:
+        decision = request.POST.get("decision", "")
+        ids = [int(pk) for pk in request.POST.getlist("row") if pk.isdigit()]
+        if job.status != ImportJob.Status.STAGED or decision not in StagedProduct.Decision.values:
+            messages.error(request, _("Choose rows of a staged import and what to do with them."))
+            return
+        rows = StagedProduct.objects.filter(job=job, pk__in=ids, published=False)
+        if decision == StagedProduct.Decision.PUBLISH:
+            rows = rows.exclude(state=StagedProduct.State.ERROR)
+        changed = rows.update(decision=decision)
+        messages.success(request, _("%(count)s row(s) updated.") % {"count": changed})
