@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,7 @@ from orion_core.contracts.sales import (
 )
 
 TOP_PRODUCTS = 10
+SERIES = ("sales", "products", "customers", "conversion")
 
 
 def platform_time_zone(platform: Any) -> str:
@@ -138,30 +139,41 @@ def filled(points: Iterable[SalesPoint], period: Period) -> tuple[str, list[Row]
 
 
 def sales_report(
-    sales: SalesProvider, platform_id: int, vendor_id: int | None, period: Period
+    sales: SalesProvider,
+    platform_id: int,
+    vendor_id: int | None,
+    period: Period,
+    series: Collection[str] = SERIES,
 ) -> SalesReport:
-    """Every series of the report: four questions to the contract, one query each."""
+    """The ``series`` of the report (all four by default): a question to the contract, one
+    query, for each; a CSV export asks only the one it serves."""
     start, end = period.start, period.end
-    currency, rows, others = filled(
-        sales.sales_series(
-            platform_id, vendor_id, start, end, tz=period.tz, granularity=period.granularity
-        ),
-        period,
-    )
+    currency, rows, others = "", [], ()
+    if "sales" in series:
+        currency, rows, others = filled(
+            sales.sales_series(
+                platform_id, vendor_id, start, end, tz=period.tz, granularity=period.granularity
+            ),
+            period,
+        )
     return SalesReport(
         available=sales.available,
         currency=currency,
         rows=rows,
-        top=sales.top_products(platform_id, vendor_id, start, end, limit=TOP_PRODUCTS),
-        mix=sales.customer_mix(platform_id, vendor_id, start, end),
-        conversion=sales.cart_conversion(platform_id, vendor_id, start, end),
+        top=sales.top_products(platform_id, vendor_id, start, end, limit=TOP_PRODUCTS)
+        if "products" in series
+        else [],
+        mix=sales.customer_mix(platform_id, vendor_id, start, end)
+        if "customers" in series
+        else CustomerMix(0, 0),
+        conversion=sales.cart_conversion(platform_id, vendor_id, start, end)
+        if "conversion" in series
+        else CartConversion(0, 0),
         other_currencies=others,
     )
 
 
 # --- CSV ---------------------------------------------------------------------------------------
-
-SERIES = ("sales", "products", "customers", "conversion")
 
 
 def csv_text(report: SalesReport, series: str) -> str:

@@ -36,8 +36,18 @@ def sales_charts(report: reports.SalesReport, period: reports.Period) -> dict[st
     }
 
 
-def csv_response(report: reports.SalesReport, series: str, name: str) -> HttpResponse:
+def csv_response(
+    request: HttpRequest,
+    sales: SalesProvider,
+    platform_id: int,
+    vendor_id: int | None,
+    period: reports.Period,
+    name: str,
+) -> HttpResponse:
+    """The series named by ``?series=`` (sales by default) as a CSV attachment."""
+    series = request.GET.get("series", "")
     series = series if series in reports.SERIES else "sales"
+    report = reports.sales_report(sales, platform_id, vendor_id, period, series=(series,))
     response = HttpResponse(reports.csv_text(report, series), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}-{series}.csv"'
     return response

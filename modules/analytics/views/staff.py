@@ -82,9 +82,9 @@ class StaffReportView(DashboardMixin, View):
             return render(request, self.template_name, context, status=400)
         enabled = state.state_for_platform(platform).enabled
         sales = provider_for(SALES, enabled)
-        context.update(report_context(request, sales, platform.pk, None, period))
         if request.GET.get("format") == "csv":
-            return csv_response(context["report"], request.GET.get("series", ""), platform.code)
+            return csv_response(request, sales, platform.pk, None, period, platform.code)
+        context.update(report_context(request, sales, platform.pk, None, period))
         report = context["report"]
         adoption = module_adoption(len(self.platforms))
         with scopes_disabled():  # staff: every vendor of the platform

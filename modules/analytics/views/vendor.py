@@ -29,7 +29,7 @@ class ReportView(View):
         if period is None:
             return render(request, self.template_name, context, status=400)
         sales = provider_for(SALES, request.modules)  # type: ignore[attr-defined]
-        context.update(report_context(request, sales, platform.pk, vendor.pk, period))
         if request.GET.get("format") == "csv":
-            return csv_response(context["report"], request.GET.get("series", ""), vendor.code)
+            return csv_response(request, sales, platform.pk, vendor.pk, period, vendor.code)
+        context.update(report_context(request, sales, platform.pk, vendor.pk, period))
         return render(request, self.template_name, context)

@@ -85,6 +85,9 @@ def test_csv_export(owner_client, sales):
     assert list(csv.reader(io.StringIO(products.content.decode())))[1][:3] == ["TEE", "Tee", "2"]
     mix = owner_client.get(PORTAL, {"format": "csv", "series": "customers"}).content.decode()
     assert mix.splitlines() == ["new,returning", "1,0"]
+    with CaptureQueriesContext(connection) as ran:
+        owner_client.get(PORTAL, {"format": "csv", "series": "conversion"})
+    assert len([q for q in ran.captured_queries if "orders_" in q["sql"]]) == 1  # that series
 
 
 def test_no_sales_data_with_orders_off(owner_client, analytics_on):
