@@ -40,7 +40,13 @@ class MonitoringConfig(ModuleConfig):
                         id="health", label=_("Module health"), url_name="overview", icon="heart"
                     ),
                     MenuItemDefinition(
-                        id="tasks", label=_("Background tasks"), url_name="tasks", icon="activity"
+                        id="history",
+                        label=_("Health over time"),
+                        url_name="history",
+                        icon="activity",
+                    ),
+                    MenuItemDefinition(
+                        id="tasks", label=_("Background tasks"), url_name="tasks", icon="cpu"
                     ),
                     MenuItemDefinition(
                         id="schedule",
@@ -52,3 +58,9 @@ class MonitoringConfig(ModuleConfig):
             ),
         ),
     }
+
+    def on_purge(self, platform, user):
+        """``module purge monitoring``: the platform's health history goes."""
+        from modules.monitoring.models import HealthSample
+
+        HealthSample.objects.filter(platform=platform).delete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from modules.monitoring.services import module_health
+from modules.monitoring.services import module_health, record_health
 from orion_core.services import ModuleService
 from orion_core.tasks import PlatformTask
 
@@ -17,7 +17,11 @@ def check_module_health(*, platform_id: int) -> dict[str, str]:
 
     Returns ``{code: "ok" | "<error message>"}`` (JSON-able, for the result backend). A failing
     module is logged as an error and reported; it never stops the others from being checked.
-    Runs only where monitoring is enabled (``PlatformTask`` re-checks when the task starts).
+    Each result is kept as a ``HealthSample`` (the page of health over time), and samples older
+    than the retention are deleted. Runs only where monitoring is enabled (``PlatformTask``
+    re-checks when the task starts).
     """
     enabled = ModuleService().enabled_codes(platform_id)
-    return {health.code: OK if health.ok else health.detail for health in module_health(enabled)}
+    results = module_health(enabled)
+    record_health(platform_id, results)
+    return {health.code: OK if health.ok else health.detail for health in results}

@@ -4,6 +4,7 @@ from modules.monitoring.views import staff
 
 admin_urlpatterns = [
     path("", staff.OverviewView.as_view(), name="overview"),
+    path("history/", staff.HealthHistoryView.as_view(), name="history"),
     path("tasks/", staff.TaskResultsView.as_view(), name="tasks"),
     path("tasks/<int:pk>/", staff.TaskResultDetailView.as_view(), name="task-result"),
     path("tasks/<int:pk>/retry/", staff.RetryTaskView.as_view(), name="task-retry"),

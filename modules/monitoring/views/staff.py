@@ -18,7 +18,9 @@ from django_celery_beat.models import PeriodicTask
 from django_celery_results.models import TaskResult
 
 from modules.monitoring import background
-from modules.monitoring.services import module_health
+from modules.monitoring.models import RETENTION
+from modules.monitoring.services import health_history, module_health
+from orion_core import state
 
 
 class LinksMixin:
@@ -42,6 +44,25 @@ class OverviewView(LinksMixin, TemplateView):
         results = module_health(self.request.modules)
         return super().get_context_data(
             results=results, failing=sum(1 for r in results if not r.ok), **kwargs
+        )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class HealthHistoryView(LinksMixin, TemplateView):
+    """Each platform's modules over the last day: uptime and an hour-by-hour strip, from the
+    samples the scheduled health check keeps."""
+
+    template_name = "monitoring/history.html"
+    hours = 24
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        names = {p.pk: p for p in state.all_platforms()}
+        by_platform: dict[int, list] = {}
+        for history in health_history(self.hours):
+            by_platform.setdefault(history.platform_id, []).append(history)
+        platforms = [(names[pk], rows) for pk, rows in by_platform.items() if pk in names]
+        return super().get_context_data(
+            platforms=platforms, hours=self.hours, retention_days=RETENTION.days, **kwargs
         )
 
 
