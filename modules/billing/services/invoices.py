@@ -66,10 +66,10 @@ from modules.billing.services import periods, subscriptions
 from modules.billing.services.errors import BillingError
 from modules.tenancy.models import Membership, Vendor
 from orion_core import state
-from orion_core.models import Platform
 from orion_core.contracts import provider_for
 from orion_core.contracts.notifications import NOTIFICATIONS, Notification
 from orion_core.contracts.payments import PAYMENTS, VENDOR_PAYS, NextAction, PaymentError
+from orion_core.models import Platform
 
 logger = logging.getLogger(__name__)
 
