@@ -83,7 +83,9 @@ class ImportJob(models.Model):
     created_products = models.PositiveIntegerField(_("products created"), default=0)
     updated_products = models.PositiveIntegerField(_("products updated"), default=0)
     error_message = models.TextField(_("error"), blank=True)
-    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    cancel_requested = models.BooleanField(
+        pgettext_lazy("import", "cancellation requested"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -29,4 +29,7 @@ def publish_import(job_id: int) -> str:
         job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return publishing.publish(job).status
+    try:
+        return publishing.publish(job).status
+    except publishing.NotPublishable:  # not staged (cancelled meanwhile, or still running)
+        return job.status

@@ -10,7 +10,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from modules.marketplace.models import ImportJob
-from modules.marketplace.services import staging
+from modules.marketplace.services import staging, stats
 from orion_core.domain_events import import_finished
 
 FORMATS = {".csv": ImportJob.Format.CSV, ".json": ImportJob.Format.JSON}
@@ -37,6 +37,7 @@ def create_upload_job(
         )
         job.file.save(job.file_name, File(upload, name=job.file_name), save=False)
         job.save()
+    stats.jobs_changed(vendor.pk)
     return job
 
 
@@ -65,6 +66,7 @@ def request_cancel(job: ImportJob) -> bool:
             locked.status = ImportJob.Status.CANCELLED
             fields.append("status")
         locked.save(update_fields=fields)
+        stats.jobs_changed(job.vendor_id)
     job.refresh_from_db()
     return True
 

@@ -31,7 +31,7 @@ from modules.catalog.services.categories import add_category, changed_on_commit
 from modules.catalog.services.errors import CatalogError
 from modules.inventory.services import stock_of
 from modules.marketplace.models import ImportJob, StagedProduct
-from modules.marketplace.services import jobs
+from modules.marketplace.services import jobs, stats
 from modules.marketplace.services.staging import BATCH_SIZE, Progress
 from orion_core import state
 from orion_core.contracts import provider_for
@@ -74,6 +74,7 @@ def publish(
         ImportJob.objects.filter(pk=job.pk).update(
             status=Status.PUBLISHED, finished_at=timezone.now()
         )
+        stats.jobs_changed(job.vendor_id)
         job.refresh_from_db()
         jobs.announce(job)
     return job

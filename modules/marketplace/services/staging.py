@@ -25,7 +25,7 @@ from django_scopes import scope
 from modules.catalog.models import Product, Variant
 from modules.inventory.services import stock_of
 from modules.marketplace.models import ImportJob, StagedProduct
-from modules.marketplace.services import feeds, rows
+from modules.marketplace.services import feeds, rows, stats
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,7 @@ def _stage(
     ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
         status=Status.STAGED, staged_at=timezone.now()
     )
+    stats.jobs_changed(job.vendor_id)
     job.refresh_from_db()
     return job
 
@@ -131,6 +132,7 @@ def _after_batch(job: ImportJob, progress: Progress | None) -> None:
 
 def _cancel(job: ImportJob) -> None:
     ImportJob.objects.filter(pk=job.pk).update(status=Status.CANCELLED, finished_at=timezone.now())
+    stats.jobs_changed(job.vendor_id)
     job.refresh_from_db()
 
 
@@ -150,6 +152,7 @@ def fail(job: ImportJob, message: str) -> ImportJob:
             changed_count=0,
             unchanged_count=0,
         )
+        stats.jobs_changed(job.vendor_id)
     job.refresh_from_db()
     return job
 
