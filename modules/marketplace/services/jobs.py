@@ -10,7 +10,8 @@ from django.db import transaction
 from django_scopes import scope
 
 from modules.marketplace.models import ImportJob
-from modules.marketplace.services import staging, stats
+from modules.marketplace.services import fetching, staging, stats
+from modules.marketplace.services.feeds import FeedError
 from orion_core.domain_events import import_finished
 
 FORMATS = {".csv": ImportJob.Format.CSV, ".json": ImportJob.Format.JSON}
@@ -41,8 +42,34 @@ def create_upload_job(
     return job
 
 
+def create_url_job(
+    vendor: Any, url: str, fmt: str, *, platform: Any = None, user: Any = None
+) -> ImportJob:
+    """A pending job reading the feed at ``url`` (``fmt``: csv or json) when it runs."""
+    with scope(vendor=vendor.pk):
+        job = ImportJob.objects.create(
+            vendor=vendor,
+            platform=platform,
+            source=ImportJob.Source.URL,
+            feed_url=url,
+            format=fmt,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+    stats.jobs_changed(vendor.pk)
+    return job
+
+
 def run(job: ImportJob, *, progress: staging.Progress | None = None) -> ImportJob:
-    """Stage ``job`` (from its checkpoint on) and tell ``import_finished`` if it failed."""
+    """Stage ``job`` (from its checkpoint on; a feed URL is fetched first, once) and tell
+    ``import_finished`` if it failed."""
+    if job.source == ImportJob.Source.URL and not job.file:
+        try:
+            with scope(vendor=job.vendor_id):
+                fetching.fetch(job)
+        except FeedError as exc:
+            job = staging.fail(job, str(exc))
+            announce(job)
+            return job
     job = staging.stage(job, progress=progress)
     if job.status == ImportJob.Status.FAILED:
         announce(job)
