@@ -57,7 +57,7 @@ def test_ten_thousand_rows_publish_create_and_update_by_sku(shop, platform, modu
         "BIG-000039": 39,
         "BIG-000010": 10,
     }
-    assert elapsed < 30, elapsed
+    assert elapsed < 60, elapsed  # ~10 s alone; one set_level a row took 255 s
 
     with scopes_disabled():
         before = (

@@ -116,7 +116,7 @@ def test_ten_thousand_rows_with_two_percent_broken(shop, tmp_path):
         )
         assert StagedProduct.objects.filter(job=job).count() == 10_000
     assert errors == bad
-    assert elapsed < 10
+    assert elapsed < 30  # ~3 s alone: bulk writes, not a query a row
 
 
 def test_a_crash_half_way_resumes_at_the_checkpoint(shop, tmp_path):
