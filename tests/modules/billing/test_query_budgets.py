@@ -6,7 +6,9 @@ shared cache (platform, modules, vendor, the plan) is warm.
 - the vendor's dashboard (its plan widget) at the same sizes: the fixed part of the request
   (the user) and nothing more, the plan and its usage come from the shared cache;
 - the staff overview at 10 and at 120 subscriptions (and 3 and 12 tiers);
-- the pricing page at 3 and at 12 tiers.
+- the pricing page at 3 and at 12 tiers;
+- the vendor's invoice list and one invoice, and the staff invoice list, at 2 invoices of one
+  line and at 30 of eight lines: the user, a count (lists) and the rows (with their lines).
 """
 
 from __future__ import annotations
@@ -95,3 +97,32 @@ def test_the_pricing_page_costs_the_same_at_3_and_12_tiers(client, billing_on):
         counts.append(measure(client, "/pricing/"))
     assert counts[0] == counts[1], f"pricing: {counts} queries"
     assert counts[1] <= BUDGETS["pricing page"], counts
+
+
+INVOICE_BUDGETS = {"vendor invoices": 3, "vendor invoice": 3, "staff invoices": 3}
+
+
+def invoices_of(shop, tier, count: int, lines: int = 1) -> list:
+    from modules.billing.factories import InvoiceFactory, InvoiceLineFactory
+
+    sub = SubscriptionFactory(vendor=shop, tier=tier)
+    made = []
+    for _ in range(count):
+        invoice = InvoiceFactory(subscription=sub)
+        for _ in range(lines):
+            InvoiceLineFactory(invoice=invoice)
+        made.append(invoice)
+    return made
+
+
+def test_invoice_pages_cost_the_same_at_2_and_30_invoices(manager, staff, shop, billing_on):
+    counts: dict[str, list[int]] = {name: [] for name in INVOICE_BUDGETS}
+    for count, lines in ((2, 1), (30, 8)):
+        reset(billing_on)
+        made = invoices_of(shop, tiers_of(billing_on, 1)[0], count, lines)
+        counts["vendor invoices"].append(measure(manager, f"{PORTAL}invoices/"))
+        counts["vendor invoice"].append(measure(manager, f"{PORTAL}invoices/{made[-1].pk}/"))
+        counts["staff invoices"].append(measure(staff, "/dashboard/billing/invoices/"))
+    for name, found in counts.items():
+        assert found[0] == found[1], f"{name}: {found} queries"
+        assert found[1] <= INVOICE_BUDGETS[name], (name, found)
