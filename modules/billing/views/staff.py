@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,13 +24,22 @@ from modules.billing.models import Invoice
 from modules.billing.services import invoices, queries, tiers
 from modules.billing.services.errors import BillingError
 from modules.billing.views.vendor import pdf_response
-from modules.core.views.dashboard import DashboardMixin
+from modules.core.views.dashboard import DashboardMixin, StaffListMixin
 
 PAGE_SIZE = 50
 
 
-class BillingStaffView(DashboardMixin, TemplateView):
+class BillingStaffView(StaffListMixin, TemplateView):
     template_name = "billing/staff/overview.html"
+    filter_form_class = forms.SubscriptionFilterForm
+    rows_name = "subscriptions"
+    page_size = PAGE_SIZE
+
+    def filter_form_kwargs(self) -> dict[str, Any]:
+        return {"tiers": tiers.platform_tiers(self.platform)}
+
+    def filtered(self, **filters: Any) -> Any:
+        return queries.platform_subscriptions(self.platform, **filters)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         platform = self.platform
@@ -44,46 +52,19 @@ class BillingStaffView(DashboardMixin, TemplateView):
             }
             for tier in queries.tiers_with_counts(platform)
         ]
-        filter_form = forms.SubscriptionFilterForm(
-            self.request.GET or None, tiers=tiers.platform_tiers(platform)
-        )
-        data = filter_form.cleaned_data if filter_form.is_valid() else {}
-        with scopes_disabled():  # staff: across vendors on purpose, by platform
-            found = queries.platform_subscriptions(platform, **data)
-            page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
-            rows = list(page.object_list)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
-            tiers=tier_rows,
-            filter_form=filter_form,
-            page_obj=page,
-            subscriptions=rows,
-            filter_query=query.urlencode(),
-            figures=queries.cached_figures(platform),
-            **kwargs,
+            tiers=tier_rows, figures=queries.cached_figures(platform), **kwargs
         )
 
 
-class InvoiceStaffListView(DashboardMixin, TemplateView):
+class InvoiceStaffListView(StaffListMixin, TemplateView):
     template_name = "billing/staff/invoice_list.html"
+    filter_form_class = forms.InvoiceFilterForm
+    rows_name = "invoices"
+    page_size = PAGE_SIZE
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        filter_form = forms.InvoiceFilterForm(self.request.GET or None)
-        data = filter_form.cleaned_data if filter_form.is_valid() else {}
-        with scopes_disabled():  # staff: across vendors on purpose, by platform
-            found = queries.platform_invoices(self.platform, **data)
-            page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
-            rows = list(page.object_list)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(
-            filter_form=filter_form,
-            page_obj=page,
-            invoices=rows,
-            filter_query=query.urlencode(),
-            **kwargs,
-        )
+    def filtered(self, **filters: Any) -> Any:
+        return queries.platform_invoices(self.platform, **filters)
 
 
 class InvoiceStaffView(DashboardMixin, TemplateView):

@@ -11,6 +11,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +21,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from django_scopes import scopes_disabled
 
 from orion_core import state
 from orion_core.menus import module_links
@@ -77,6 +81,38 @@ class DashboardMixin:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context.update(dashboard_platforms=self.platforms, dashboard_platform=self.platform)
         return context
+
+
+class StaffListMixin(DashboardMixin):
+    """A staff list of the chosen platform's rows across vendors, filtered by ``filter_form_class``
+    (from the query string; invalid filters filter nothing) and paged by ``page_size``. The
+    context has ``filter_form``, ``page_obj``, the page's rows under ``rows_name`` and
+    ``filter_query`` (the query string without ``page``, for the pager's links)."""
+
+    filter_form_class: type[Form]
+    rows_name = "rows"
+    page_size = 50
+
+    def filter_form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def filtered(self, **filters: Any) -> QuerySet:
+        """The rows the filters select, in order (runs with the vendor scope disabled)."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        request = self.request  # type: ignore[attr-defined]
+        filter_form = self.filter_form_class(request.GET or None, **self.filter_form_kwargs())
+        data = filter_form.cleaned_data if filter_form.is_valid() else {}
+        with scopes_disabled():  # staff: across vendors on purpose, by platform
+            pages = Paginator(self.filtered(**data), self.page_size)
+            page = pages.get_page(request.GET.get("page"))
+            rows = list(page.object_list)
+        query = request.GET.copy()
+        query.pop("page", None)
+        kwargs.update(filter_form=filter_form, page_obj=page, filter_query=query.urlencode())
+        kwargs[self.rows_name] = rows
+        return super().get_context_data(**kwargs)
 
 
 class DashboardHomeView(DashboardMixin, TemplateView):
