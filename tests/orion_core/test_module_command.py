@@ -169,7 +169,7 @@ def test_enable_prints_the_plan_and_records_cli_as_source(platform, staff_user):
     assert out.splitlines() == [
         "Done: enable billing on acme",
         "  - enable payments (required by billing)",
-        "  - enable billing (explicit); starts tasks: advance-subscriptions",
+        "  - enable billing (explicit); starts tasks: run-invoices, advance-subscriptions",
     ]
     assert {"billing", "payments"} <= enabled(platform)
     entry = ModuleAuditEntry.objects.filter(platform=platform, module_code="billing").get()

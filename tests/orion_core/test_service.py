@@ -393,6 +393,7 @@ BILLING_DEFAULTS = {
     "invoice_prefix": "INV-",
     "payment_terms_days": 14,
     "tax_rate_percent": "20.00",
+    "dunning_days": 14,
     "trial_days": 14,
 }
 
