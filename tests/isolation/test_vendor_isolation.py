@@ -47,7 +47,7 @@ import factory.django
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django_scopes import scopes_disabled
@@ -452,9 +452,19 @@ def text_of(response) -> str:
 # --- the world ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="module")
+def _built_world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
+    """The platform, A and B with a row of everything, built once for this module's tests (a
+    second each, twenty times over otherwise) in a transaction rolled back after the last of
+    them. Each test runs in a savepoint of it (pytest-django's ``db``), rolled back at its end,
+    so a write one walk lets through is gone before the next; the autouse ``_stale_module_state``
+    stales every cached answer before each test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world() -> dict[str, Any]:
     platform = PlatformFactory(code="isolation", domains=[HOST])
     service, registry = ModuleService(), get_registry()
     for code in registry.dependency_order():  # every module's vendor routes must be reachable
@@ -491,11 +501,18 @@ def world(db, settings):
             stamped += stamp(rows_of(model, b), counter)
         stamped += stamp(people_of(b), counter)
     b.refresh_from_db()
+    return {"a": a, "b": b, "users": {"a owner": a_owner, "b removed": removed}, "stamped": stamped}
 
-    clients = {"a owner": Client(HTTP_HOST=HOST), "b removed": Client(HTTP_HOST=HOST)}
-    clients["a owner"].force_login(a_owner)  # log in first: it writes last_login
-    clients["b removed"].force_login(removed)
-    return {"a": a, "b": b, "clients": clients, "stamped": stamped}
+
+@pytest.fixture
+def world(db, _built_world):
+    """The built world, with a client of its own for each user: every test starts logged in
+    afresh, with no cookie or session a walk before it left behind."""
+    clients = {}
+    for name, user in _built_world["users"].items():
+        clients[name] = Client(HTTP_HOST=HOST)
+        clients[name].force_login(user)  # log in first: it writes last_login
+    return {**_built_world, "clients": clients}
 
 
 # --- the tests ----------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -59,13 +61,28 @@ def logged_in(host: str, spec) -> Client:
     return client
 
 
-def test_one_seed_makes_working_shops(subtests):
-    """One seed (it takes seconds), every promise of it checked as a subtest."""
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """One seed for the module's tests (it takes seconds), in a transaction rolled back after
+    the last of them; each test runs in a savepoint of it (pytest-django's ``db``). Yields what
+    the seed printed."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(db, _seeded) -> str:
+    return _seeded
+
+
+def test_one_seed_makes_working_shops(seeded, subtests):
+    """Every promise of the seed checked as a subtest."""
     from modules.catalog.models import Product, ProductImage
     from modules.cms.models import Media
     from modules.inventory.models import StockLevel
 
-    out = seed()
+    out = seeded
 
     with subtests.test("active vendors with owners on their platforms"), scopes_disabled():
         for spec in DEMO_VENDORS:
@@ -120,8 +137,7 @@ def test_one_seed_makes_working_shops(subtests):
             assert vendor.theme.get("preset")
 
 
-def test_seeding_again_changes_nothing_and_keeps_a_changed_password():
-    seed()
+def test_seeding_again_changes_nothing_and_keeps_a_changed_password(seeded):
     before = counts()
     owner = get_user_model().objects.get(username=ACME.username)
     owner.set_password("changed by the owner")
