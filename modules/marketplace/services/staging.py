@@ -4,8 +4,10 @@ Each batch of rows is one transaction that writes its staged rows with one bulk 
 moves the job's checkpoint and counts past them. A worker that dies loses at most the batch it
 was writing; running the job again skips the rows below the checkpoint, and the unique
 ``(job, row_number)`` (inserts ignore conflicts) is the backstop that no row is staged twice.
-Between batches the job may be cancelled. A file that cannot be imported (``FeedError``) is
-refused before any row is staged: ``feeds.inspect`` walks it whole first.
+Batches hold ``MARKETPLACE_IMPORT_BATCH_SIZE`` rows (default 500): smaller ones lose less to a
+crash and show progress more often, at the cost of more transactions. Between batches the job
+may be cancelled. A file that cannot be imported (``FeedError``) is refused before any row is
+staged: ``feeds.inspect`` walks it whole first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,7 +32,7 @@ from modules.marketplace.services import feeds, rows, stats
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # rows per batch, unless MARKETPLACE_IMPORT_BATCH_SIZE says otherwise
 Progress = Callable[[ImportJob], None]
 
 State = StagedProduct.State
@@ -57,12 +60,14 @@ def opener(job: ImportJob) -> feeds.Opener:
 def stage(
     job: ImportJob,
     *,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     progress: Progress | None = None,
     open_file: feeds.Opener | None = None,
 ) -> ImportJob:
-    """Stage the rows of ``job``'s feed from its checkpoint on; the job as it ends (staged,
-    failed or cancelled). A job already past staging is returned as it is."""
+    """Stage the rows of ``job``'s feed from its checkpoint on, ``batch_size`` rows (default:
+    the setting) per transaction; the job as it ends (staged, failed or cancelled). A job
+    already past staging is returned as it is."""
+    batch_size = batch_size or int(getattr(settings, "MARKETPLACE_IMPORT_BATCH_SIZE", BATCH_SIZE))
     with scope(vendor=job.vendor_id):
         return _stage(job, batch_size, progress, open_file)
 

@@ -170,6 +170,25 @@ def test_cancelled_between_batches(shop, tmp_path):
     assert (job.status, job.checkpoint) == (ImportJob.Status.CANCELLED, 500)
 
 
+def test_the_batch_size_is_a_setting(shop, settings):
+    settings.MARKETPLACE_IMPORT_BATCH_SIZE = 4
+    checkpoints = []
+
+    job = staging.stage(
+        make_job(shop, sample("products.csv")), progress=lambda j: checkpoints.append(j.checkpoint)
+    )
+
+    assert checkpoints == [4, 8, 10]  # a transaction per 4 rows, the last one shorter
+    assert job.status == ImportJob.Status.STAGED
+    checkpoints.clear()
+    staging.stage(  # a caller's own size wins
+        make_job(shop, sample("products.csv")),
+        batch_size=6,
+        progress=lambda j: checkpoints.append(j.checkpoint),
+    )
+    assert checkpoints == [6, 10]
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
