@@ -220,6 +220,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Links the monitoring pages offer when set (Celery's Flower, the Grafana dashboards).
 FLOWER_URL = env.str("FLOWER_URL", default="")
 GRAFANA_URL = env.str("GRAFANA_URL", default="")
+# Days monitoring keeps application errors (ERROR log records); a daily task deletes older ones.
+MONITORING_ERROR_RETENTION_DAYS = env.int("MONITORING_ERROR_RETENTION_DAYS", default=14)
 
 # --- E-mail ------------------------------------------------------------------------------------
 
@@ -449,12 +451,23 @@ LOGGING = {
     # Every record gets the tenant it was logged for (``platform``/``vendor`` codes, "-" if none).
     "filters": {"tenant": {"()": "modules.tenancy.context.TenantLogFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["tenant"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["tenant"]},
+        # ERROR and above kept in the database for monitoring's "Errors" page (never raises,
+        # never writes inside a transaction that is rolled back; modules/monitoring/log_handler).
+        "errors": {
+            "class": "modules.monitoring.log_handler.ErrorRecordHandler",
+            "level": "ERROR",
+            "filters": ["tenant"],
+        },
     },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Celery's loggers (the worker keeps this configuration: CELERY_WORKER_HIJACK_ROOT_LOGGER)
+    # and the project's own propagate here.
+    "root": {"handlers": ["console", "errors"], "level": LOG_LEVEL},
     "loggers": {
         # Replace Django's own console handler rather than printing every line twice.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # Unhandled exceptions of views (and 5xx responses); propagates to "django" for console.
+        "django.request": {"handlers": ["errors"]},
         "django.db.backends": {"level": "INFO"},
         # Failed logins and lockouts are warnings; axes' start-up banner and successes are not.
         "axes": {"level": "WARNING"},

@@ -15,8 +15,8 @@ class MonitoringConfig(ModuleConfig):
     label = "monitoring"
     verbose_name = _("Monitoring")
     description = _(
-        "Staff-only health overview, background task results with retry, and the beat's "
-        "scheduled tasks."
+        "Staff-only health overview, background task results with retry, the beat's "
+        "scheduled tasks and recent application errors."
     )
     tier = Tier.INTERNAL
     features = ("health_overview",)
@@ -27,6 +27,12 @@ class MonitoringConfig(ModuleConfig):
             schedule="*/5 * * * *",
             per_platform=True,
             description="Run the health check of every module enabled on each platform.",
+        ),
+        ScheduledTask(
+            name="purge-errors",
+            task="monitoring.purge_errors",
+            schedule="40 3 * * *",
+            description="Delete application errors older than MONITORING_ERROR_RETENTION_DAYS.",
         ),
     )
     menus = {
@@ -49,6 +55,9 @@ class MonitoringConfig(ModuleConfig):
                         id="tasks", label=_("Background tasks"), url_name="tasks", icon="cpu"
                     ),
                     MenuItemDefinition(
+                        id="errors", label=_("Errors"), url_name="errors", icon="alert-triangle"
+                    ),
+                    MenuItemDefinition(
                         id="schedule",
                         label=_("Scheduled tasks"),
                         url_name="schedule",
@@ -60,7 +69,8 @@ class MonitoringConfig(ModuleConfig):
     }
 
     def on_purge(self, platform, user):
-        """``module purge monitoring``: the platform's health history goes."""
-        from modules.monitoring.models import HealthSample
+        """``module purge monitoring``: the platform's health history and errors go."""
+        from modules.monitoring.models import ErrorRecord, HealthSample
 
         HealthSample.objects.filter(platform=platform).delete()
+        ErrorRecord.objects.filter(platform_code=platform.code).delete()

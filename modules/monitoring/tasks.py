@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from modules.monitoring.errors import purge_errors
 from modules.monitoring.services import module_health, record_health
 from orion_core.services import ModuleService
 from orion_core.tasks import PlatformTask
@@ -25,3 +26,11 @@ def check_module_health(*, platform_id: int) -> dict[str, str]:
     results = module_health(enabled)
     record_health(platform_id, results)
     return {health.code: OK if health.ok else health.detail for health in results}
+
+
+@shared_task(name="monitoring.purge_errors", acks_late=True)
+def purge_error_records() -> int:
+    """Delete the application errors not seen for ``MONITORING_ERROR_RETENTION_DAYS``; how many
+    rows went. Daily, for every platform at once (errors are kept per process, not per
+    platform)."""
+    return purge_errors()

@@ -8,5 +8,7 @@ admin_urlpatterns = [
     path("tasks/", staff.TaskResultsView.as_view(), name="tasks"),
     path("tasks/<int:pk>/", staff.TaskResultDetailView.as_view(), name="task-result"),
     path("tasks/<int:pk>/retry/", staff.RetryTaskView.as_view(), name="task-retry"),
+    path("errors/", staff.ErrorsView.as_view(), name="errors"),
+    path("errors/<int:pk>/", staff.ErrorDetailView.as_view(), name="error"),
     path("schedule/", staff.ScheduleView.as_view(), name="schedule"),
 ]

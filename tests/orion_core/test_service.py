@@ -330,8 +330,8 @@ def test_dry_run_disable_matches_the_real_run_and_writes_nothing(platform, servi
 
 def test_plan_lists_scheduled_tasks(platform, service):
     plan = service.enable(platform, "monitoring", dry_run=True)
-    assert plan.steps[0].tasks == ("check-module-health",)
-    assert "starts tasks: check-module-health" in plan.describe()[1]
+    assert plan.steps[0].tasks == ("check-module-health", "purge-errors")
+    assert "starts tasks: check-module-health, purge-errors" in plan.describe()[1]
 
 
 # --- required config -----------------------------------------------------------------------------

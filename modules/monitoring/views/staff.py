@@ -1,5 +1,6 @@
 """Staff pages of monitoring: module health on this platform, background task results (with
-retry) and the periodic tasks of the beat, with links to Flower and Grafana when configured."""
+retry), the periodic tasks of the beat and recent application errors, with links to Flower and
+Grafana when configured."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -17,8 +19,9 @@ from django.views.generic import TemplateView
 from django_celery_beat.models import PeriodicTask
 from django_celery_results.models import TaskResult
 
-from modules.monitoring import background
-from modules.monitoring.models import RETENTION
+from modules.monitoring import background, errors
+from modules.monitoring.forms import ErrorFilterForm
+from modules.monitoring.models import RETENTION, ErrorRecord
 from modules.monitoring.services import health_history, module_health
 from orion_core import state
 
@@ -129,3 +132,44 @@ class ScheduleView(LinksMixin, TemplateView):
         message = _("%(name)s enabled.") if enabled else _("%(name)s disabled.")
         messages.success(request, message % {"name": task.name})
         return redirect("monitoring:schedule")
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ErrorsView(LinksMixin, TemplateView):
+    """Recent application errors, one line per error (fingerprint) most recently seen first,
+    filtered by level, logger, platform and text, paged by ``page_size``; the context has the
+    ``filter_form``, ``page_obj``, the page's ``groups`` and ``filter_query`` (the query string
+    without ``page``), as the dashboard's staff lists do."""
+
+    template_name = "monitoring/errors.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        codes = sorted(p.code for p in state.all_platforms())
+        form = ErrorFilterForm(self.request.GET or None, platform_codes=codes)
+        filters = form.cleaned_data if form.is_valid() else {}
+        page = Paginator(errors.error_groups(**filters), self.page_size).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=form,
+            page_obj=page,
+            groups=errors.with_newest(list(page.object_list)),
+            filter_query=query.urlencode(),
+            retention_days=settings.MONITORING_ERROR_RETENTION_DAYS,
+            **kwargs,
+        )
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class ErrorDetailView(TemplateView):
+    """One error record in full: message, traceback, the request or task it happened in, and
+    the newest records of the same error."""
+
+    template_name = "monitoring/error_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        record = get_object_or_404(ErrorRecord, pk=kwargs["pk"])
+        return super().get_context_data(record=record, bursts=errors.bursts_of(record), **kwargs)

@@ -54,8 +54,8 @@ def test_is_registered_under_its_declared_name():
     assert registered.module == "monitoring"
 
 
-def test_monitoring_declares_a_per_platform_schedule():
-    (task,) = get_registry().get("monitoring").scheduled_tasks
+def test_monitoring_declares_a_per_platform_schedule_and_a_daily_purge():
+    task, purge = get_registry().get("monitoring").scheduled_tasks
     assert task == ScheduledTask(
         name="check-module-health",
         task="monitoring.check_module_health",
@@ -64,7 +64,16 @@ def test_monitoring_declares_a_per_platform_schedule():
         description=task.description,
     )
     assert task.description
-    assert "orion:monitoring:check-module-health" in sync_schedule().unchanged
+    # Errors are not per platform: one purge a day for all of them.
+    assert (purge.task, purge.schedule, purge.per_platform) == (
+        "monitoring.purge_errors",
+        "40 3 * * *",
+        False,
+    )
+    unchanged = sync_schedule().unchanged
+    assert {"orion:monitoring:check-module-health", "orion:monitoring:purge-errors"} <= set(
+        unchanged
+    )
 
 
 def test_checks_every_module_enabled_on_the_platform(platform):
