@@ -107,3 +107,38 @@ def bar_chart(title: str, points: Sequence[Point], *, value_format: str = "{}") 
             )
     body.extend(_x_labels(xs, points))
     return _frame(title, body, value_format.format(top) if points else "")
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 300, 48
+
+
+def sparkline(title: str, points: Sequence[Point], *, value_format: str = "{}") -> SafeString:
+    """A compact bar per point (a dashboard card's trend): no axes and no labels, only the
+    ``title`` (which should say what the figures add up to) and each bar's value on hover.
+
+    It stretches to the card's width (``preserveAspectRatio="none"``), so it never overflows a
+    narrow screen; zero is a baseline, a day without sales a gap in the bars."""
+    top = _scale(points)
+    slot = SPARK_WIDTH / max(len(points), 1)
+    width = max(slot * 0.7, 1)
+    body = [
+        f'<line x1="0" y1="{SPARK_HEIGHT}" x2="{SPARK_WIDTH}" y2="{SPARK_HEIGHT}" '
+        f'stroke="{MUTED}" stroke-width="2"/>'
+    ]
+    for i, (label, value) in enumerate(points):
+        height = float(Decimal(value) / top * (SPARK_HEIGHT - 2))
+        text = escape(f"{label}: {value_format.format(value)}")
+        body.append(
+            f'<rect x="{slot * i + (slot - width) / 2:.1f}" y="{SPARK_HEIGHT - height:.1f}" '
+            f'width="{width:.1f}" height="{height:.1f}" fill="{ACCENT}"><title>{text}</title>'
+            "</rect>"
+        )
+    parts = [
+        f'<svg class="chart sparkline" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'width="100%" height="{SPARK_HEIGHT}" preserveAspectRatio="none">',
+        f"<title>{escape(title)}</title>",
+        *body,
+        "</svg>",
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -59,3 +59,11 @@ def test_charts_escape_text_and_draw_every_point():
     bars = charts.bar_chart("t", [("a", 1), ("b", 2)])
     assert bars.count("<rect") == 2
     assert charts.line_chart("empty", []).startswith("<svg")
+
+
+def test_sparkline_is_titled_escaped_and_draws_a_bar_per_point():
+    svg = charts.sparkline('<b>"x"</b>', [("<i>", 3), ("b", Decimal("4.5")), ("c", 0)])
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'aria-label="&lt;b&gt;&quot;x&quot;&lt;/b&gt;"' in svg and "&lt;i&gt;: 3" in svg
+    assert svg.count("<rect") == 3 and 'height="0.0"' in svg  # a day without sales: no bar
+    assert "<script" not in svg and "style=" not in svg
