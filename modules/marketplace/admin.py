@@ -1,6 +1,7 @@
 """Django admin of marketplace's models: read-only and across vendors (the vendor scope is
 disabled on purpose). Jobs change through their services (staging, publishing, cancelling),
-in the portal or ``manage.py marketplace``, never by editing a row."""
+in the portal or ``manage.py marketplace``, never by editing a row; vendors configure their
+feeds on the portal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django_scopes import scopes_disabled
 
-from modules.marketplace.models import ImportJob, StagedProduct
+from modules.marketplace.models import Feed, ImportJob, StagedProduct
 
 
 class ReadOnlyUnscopedAdmin(admin.ModelAdmin):
@@ -61,3 +62,11 @@ class StagedProductAdmin(ReadOnlyUnscopedAdmin):
     list_filter = ["state", "decision", "published"]
     search_fields = ["sku", "title", "vendor__code"]
     list_select_related = ["vendor", "job"]
+
+
+@admin.register(Feed)
+class FeedAdmin(ReadOnlyUnscopedAdmin):
+    list_display = ["pk", "vendor", "name", "url", "sync_every", "auto_publish", "enabled"]
+    list_filter = ["sync_every", "auto_publish", "enabled", "format"]
+    search_fields = ["vendor__code", "name", "url"]
+    list_select_related = ["vendor"]

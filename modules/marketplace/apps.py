@@ -7,6 +7,7 @@ from orion_core.modules import (
     MenuSectionDefinition,
     ModuleConfig,
     PermissionDefinition,
+    ScheduledTask,
     Tier,
 )
 
@@ -63,3 +64,15 @@ class MarketplaceConfig(ModuleConfig):
         ),
     }
     config_schema = MarketplaceConfigSchema
+    scheduled_tasks = (
+        ScheduledTask(
+            name="sync-feeds",
+            task="marketplace.sync_feeds",
+            schedule="20 * * * *",  # hourly; each feed says how often it is due (Feed.sync_every)
+            per_platform=True,
+            description=(
+                "Import the vendors' configured feeds that are due (daily or weekly), one job "
+                "per feed at a time. Idempotent."
+            ),
+        ),
+    )

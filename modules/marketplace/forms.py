@@ -1,15 +1,19 @@
-"""The portal's upload form: a feed file, its format told by its name and checked by its start."""
+"""The portal's forms: the upload form (a feed file, its format told by its name and checked
+by its start) and the form configuring a feed the vendor publishes at a URL."""
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from modules.marketplace.models import Feed
 from modules.marketplace.services.jobs import format_of
 
 DEFAULT_MAX_UPLOAD = 100 * 1024 * 1024
@@ -41,3 +45,33 @@ class UploadForm(forms.Form):
         if fmt == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"[", b""):
             raise forms.ValidationError(_("A JSON feed must be an array of products."))
         return upload
+
+
+def _https_by_default(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Form fields as the model says, an address typed without a scheme read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class FeedForm(forms.ModelForm):
+    """A feed of the vendor (the request's, given as ``vendor``): one per URL."""
+
+    class Meta:
+        model = Feed
+        fields = ["name", "url", "format", "sync_every", "auto_publish", "enabled"]
+        formfield_callback = _https_by_default
+
+    def __init__(self, *args: Any, vendor: Any, **kwargs: Any) -> None:
+        self.vendor = vendor
+        super().__init__(*args, **kwargs)
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise forms.ValidationError(_("Give an http:// or https:// address."))
+        # The vendor is not a field, so Django skips the (vendor, url) constraint: check it.
+        taken = Feed.objects.filter(vendor=self.vendor, url=url).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("You already have a feed at this address."))
+        return url

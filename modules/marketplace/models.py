@@ -5,11 +5,18 @@ rows, one per data row of the feed, each with its validation errors and how it c
 the catalogue (new, changed, unchanged). Nothing reaches the catalogue until the vendor
 publishes. ``checkpoint`` is the number of feed rows whose staging is committed: a job that
 was interrupted resumes there, and ``(job, row_number)`` is unique so no row is staged twice.
+
+A ``Feed`` is a URL a vendor configured: imported on demand ("Import now") and, when it has a
+``sync_every``, by the scheduled ``marketplace.sync_feeds`` (services/syncing.py); with
+``auto_publish`` a clean import (no error rows) is published without review.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -85,6 +92,14 @@ class ImportJob(models.Model):
     error_message = models.TextField(_("error"), blank=True)
     cancel_requested = models.BooleanField(
         pgettext_lazy("import", "cancellation requested"), default=False
+    )
+    feed = models.ForeignKey(
+        "marketplace.Feed",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=pgettext_lazy("marketplace", "feed"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,3 +192,91 @@ class StagedProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku or '?'} (row {self.row_number})"
+
+
+class Feed(models.Model):
+    """A product feed a vendor publishes at a URL, imported on demand or on a schedule."""
+
+    class SyncEvery(models.TextChoices):
+        OFF = "off", pgettext_lazy("feed sync", "never (import by hand)")
+        DAILY = "daily", pgettext_lazy("feed sync", "daily")
+        WEEKLY = "weekly", pgettext_lazy("feed sync", "weekly")
+
+    # How often the schedule imports a feed, by sync_every (off: only by hand).
+    INTERVALS = {  # noqa: RUF012 - a constant, not a field
+        SyncEvery.DAILY: datetime.timedelta(days=1),
+        SyncEvery.WEEKLY: datetime.timedelta(days=7),
+    }
+
+    vendor = models.ForeignKey(
+        "tenancy.Vendor",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("marketplace", "vendor"),
+    )
+    platform = models.ForeignKey(
+        "orion_core.Platform",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("platform"),
+    )
+    name = models.CharField(pgettext_lazy("feed", "name"), max_length=100)
+    url = models.URLField(
+        _("feed URL"),
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("An http or https address answering the feed."),
+    )
+    format = models.CharField(
+        pgettext_lazy("import", "format"),
+        max_length=10,
+        choices=ImportJob.Format.choices,
+        default=ImportJob.Format.CSV,
+    )
+    sync_every = models.CharField(
+        pgettext_lazy("feed", "import automatically"),
+        max_length=10,
+        choices=SyncEvery.choices,
+        default=SyncEvery.OFF,
+    )
+    auto_publish = models.BooleanField(
+        pgettext_lazy("feed", "publish without review"),
+        default=False,
+        help_text=_(
+            "Publish an import at once when none of its rows has an error; "
+            "otherwise it waits for your review."
+        ),
+    )
+    enabled = models.BooleanField(pgettext_lazy("feed", "enabled"), default=True)
+    last_synced_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    last_job = models.ForeignKey(
+        ImportJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last import"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(pgettext_lazy("feed", "created"), auto_now_add=True)
+    updated_at = models.DateTimeField(pgettext_lazy("feed", "updated"), auto_now=True)
+
+    objects = ScopedManager(vendor="vendor")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = pgettext_lazy("marketplace", "feed")
+        verbose_name_plural = pgettext_lazy("marketplace", "feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "url"], name="marketplace_feed_url"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -21,4 +21,8 @@ vendor_urlpatterns = [
     path("imports/<int:pk>/publish/", vendor.PublishView.as_view(), name="vendor-job-publish"),
     path("imports/<int:pk>/cancel/", vendor.CancelView.as_view(), name="vendor-job-cancel"),
     path("imports/<int:pk>/decisions/", vendor.DecisionView.as_view(), name="vendor-job-decisions"),
+    path("feeds/new/", vendor.FeedFormView.as_view(), name="vendor-feed-add"),
+    path("feeds/<int:pk>/", vendor.FeedFormView.as_view(), name="vendor-feed"),
+    path("feeds/<int:pk>/delete/", vendor.FeedDeleteView.as_view(), name="vendor-feed-delete"),
+    path("feeds/<int:pk>/import/", vendor.FeedImportView.as_view(), name="vendor-feed-import"),
 ]

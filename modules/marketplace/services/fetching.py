@@ -1,15 +1,20 @@
-"""Fetching a feed from its URL into the job's private file, streamed, with a time limit.
+"""Fetching over the web, streamed, with a time limit and a size cap: a feed from its URL into
+the job's private file, and (``download``) a product image into memory for the media library.
 
-The body is written to storage in chunks (memory flat in its size) and capped at the upload
-limit; a feed that does not answer within ``MARKETPLACE_FEED_TIMEOUT`` seconds (default 30,
-per connection and per read), answers an error, or is too large fails the job with the reason.
+The body is read in chunks and given up as soon as it exceeds the cap, so a huge answer costs
+at most the cap. A server that does not answer within the timeout (per connection and per
+read) or that keeps a download going for longer than the timeout in all is given up on. Only
+``http`` and ``https`` addresses are fetched. ``MARKETPLACE_FEED_TIMEOUT`` (default 30 s) is
+the feed's timeout and the upload limit its cap; a failure fails the job with the reason.
 """
 
 from __future__ import annotations
 
 import pathlib
 import tempfile
+import time
 import urllib.parse
+from typing import IO
 
 import requests
 from django.conf import settings
@@ -20,6 +25,43 @@ from modules.marketplace.models import ImportJob
 from modules.marketplace.services.feeds import FeedError
 
 CHUNK = 64 * 1024
+SCHEMES = ("http", "https")
+
+
+class DownloadFailed(Exception):  # noqa: N818 - what happened, said by ``reason``
+    """A download gave up: ``reason`` is ``scheme``, ``status`` (see ``status``),
+    ``too_large``, ``timeout`` or ``error``; callers word it for people."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason if status is None else f"{reason} {status}")
+        self.reason, self.status = reason, status
+
+
+def stream(url: str, into: IO[bytes], *, max_bytes: int, timeout: float) -> int:
+    """Write the body of ``url`` into ``into``; its size, or ``DownloadFailed``."""
+    if urllib.parse.urlsplit(url).scheme.lower() not in SCHEMES:
+        raise DownloadFailed("scheme")
+    deadline = time.monotonic() + timeout
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise DownloadFailed("status", response.status_code)
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise DownloadFailed("too_large")
+            size = 0
+            for chunk in response.iter_content(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise DownloadFailed("too_large")
+                if time.monotonic() > deadline:
+                    raise DownloadFailed("timeout")
+                into.write(chunk)
+    except requests.Timeout as exc:
+        raise DownloadFailed("timeout") from exc
+    except requests.RequestException as exc:
+        raise DownloadFailed("error") from exc
+    return size
 
 
 def fetch(job: ImportJob) -> None:
@@ -30,26 +72,22 @@ def fetch(job: ImportJob) -> None:
     name = pathlib.PurePosixPath(urllib.parse.urlsplit(job.feed_url).path).name or "feed"
     if not name.endswith(f".{job.format}"):
         name = f"{name}.{job.format}"
-    try:
-        with (
-            requests.get(job.feed_url, stream=True, timeout=timeout) as response,
-            tempfile.TemporaryFile() as spool,
-        ):
-            if response.status_code != 200:
-                raise FeedError(
-                    _("The feed answered %(status)s.") % {"status": response.status_code}
-                )
-            size = 0
-            for chunk in response.iter_content(CHUNK):
-                size += len(chunk)
-                if size > max_upload():
-                    raise FeedError(_("The feed is larger than the upload limit."))
-                spool.write(chunk)
-            spool.seek(0)
-            job.file.save(name, File(spool, name=name), save=False)
-    except requests.Timeout as exc:
-        raise FeedError(_("The feed did not answer in time.")) from exc
-    except requests.RequestException as exc:
-        raise FeedError(_("The feed could not be fetched.")) from exc
+    with tempfile.TemporaryFile() as spool:
+        try:
+            stream(job.feed_url, spool, max_bytes=max_upload(), timeout=timeout)
+        except DownloadFailed as failed:
+            raise FeedError(_feed_failure(failed)) from failed
+        spool.seek(0)
+        job.file.save(name, File(spool, name=name), save=False)
     job.file_name = name[:255]
     ImportJob.objects.filter(pk=job.pk).update(file=job.file.name, file_name=job.file_name)
+
+
+def _feed_failure(failed: DownloadFailed) -> str:
+    if failed.reason == "status":
+        return _("The feed answered %(status)s.") % {"status": failed.status}
+    if failed.reason == "too_large":
+        return _("The feed is larger than the upload limit.")
+    if failed.reason == "timeout":
+        return _("The feed did not answer in time.")
+    return _("The feed could not be fetched.")

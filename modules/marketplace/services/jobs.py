@@ -43,9 +43,16 @@ def create_upload_job(
 
 
 def create_url_job(
-    vendor: Any, url: str, fmt: str, *, platform: Any = None, user: Any = None
+    vendor: Any,
+    url: str,
+    fmt: str,
+    *,
+    platform: Any = None,
+    user: Any = None,
+    feed: Any = None,
 ) -> ImportJob:
-    """A pending job reading the feed at ``url`` (``fmt``: csv or json) when it runs."""
+    """A pending job reading the feed at ``url`` (``fmt``: csv or json) when it runs; ``feed``
+    is the configured ``Feed`` it imports, if any."""
     with scope(vendor=vendor.pk):
         job = ImportJob.objects.create(
             vendor=vendor,
@@ -53,6 +60,7 @@ def create_url_job(
             source=ImportJob.Source.URL,
             feed_url=url,
             format=fmt,
+            feed=feed,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
     stats.jobs_changed(vendor.pk)

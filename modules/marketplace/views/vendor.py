@@ -1,11 +1,12 @@
 """Vendor-portal pages, mounted at /vendor/<vendor_code>/marketplace/: the import jobs with the
-upload form, a job's page (progress while it runs, its staged rows to review, publish, cancel),
-and the small JSON the page polls for its progress bar.
+upload form and the vendor's feeds (add, edit, delete, import now), a job's page (progress
+while it runs, its staged rows to review, publish, cancel), and the small JSON the page polls
+for its progress bar.
 
 The tenant guard admits the vendor's team only and runs each view in the vendor's scope, so
-another vendor's job is simply not found (404). Reading needs ``marketplace.view``, anything
-that changes a job ``marketplace.manage``. The work itself runs in Celery tasks, queued once
-the request's transaction commits.
+another vendor's job or feed is simply not found (404). Reading needs ``marketplace.view``,
+anything that changes a job or a feed ``marketplace.manage``. The work itself runs in Celery
+tasks, queued once the request's transaction commits.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,9 @@ from django.views import View
 from django.views.generic import ListView
 
 from modules.marketplace import tasks
-from modules.marketplace.forms import UploadForm
-from modules.marketplace.models import ImportJob, StagedProduct
-from modules.marketplace.services import jobs, publishing
+from modules.marketplace.forms import FeedForm, UploadForm
+from modules.marketplace.models import Feed, ImportJob, StagedProduct
+from modules.marketplace.services import jobs, publishing, syncing
 from orion_core.guards import read_write
 from orion_core.permissions import has_permission
 
@@ -41,7 +42,23 @@ def job_url(request: HttpRequest, job: ImportJob) -> str:
 
 
 def progress_of(job: ImportJob) -> dict[str, Any]:
-    """What the progress bar shows: rows done of the total, errors, rows a second, seconds left."""
+    """What the progress bar shows: rows done of the total (while staging, rows read of the
+    feed's; while publishing, rows published of the rows to publish, ``unit`` says which),
+    errors, rows a second and seconds left (staging only: publishing keeps no start time)."""
+    if job.status == ImportJob.Status.PUBLISHING:
+        done, total = publishing.progress(job)
+        return {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "unit": _("rows published"),
+            "rows_done": done,
+            "total_rows": total,
+            "percent": 100 * done // total if total else 0,
+            "errors": job.error_rows,
+            "rate": None,
+            "seconds_left": None,
+            "finished": False,
+        }
     elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0
     if job.staged_at and job.started_at:
         elapsed = (job.staged_at - job.started_at).total_seconds()
@@ -51,6 +68,7 @@ def progress_of(job: ImportJob) -> dict[str, Any]:
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
+        "unit": _("rows"),
         "rows_done": job.rows_done,
         "total_rows": total,
         "percent": 100 * job.rows_done // total if total else (100 if job.staged_at else 0),
@@ -74,9 +92,12 @@ class JobListView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("form", UploadForm())
+        vendor = self.request.vendor  # type: ignore[attr-defined]
         return super().get_context_data(
-            vendor=self.request.vendor,  # type: ignore[attr-defined]
+            vendor=vendor,
             can_manage=has_permission(self.request, "marketplace.manage"),
+            feeds=Feed.objects.select_related("last_job"),
+            feed_form=FeedForm(vendor=vendor),
             **kwargs,
         )
 
@@ -94,6 +115,76 @@ class JobListView(ListView):
             platform=request.platform,  # type: ignore[attr-defined]
             user=request.user,
         )
+        transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
+        return HttpResponseRedirect(job_url(request, job))
+
+
+def jobs_url(request: HttpRequest) -> str:
+    return reverse(
+        "marketplace:vendor-jobs",
+        kwargs={"vendor_code": request.vendor.code},  # type: ignore[attr-defined]
+    )
+
+
+class FeedFormView(View):
+    """Add a feed (no ``pk``) or edit one: the form on a page of its own, re-shown with its
+    errors (400) when it does not validate; saved, back to the imports page."""
+
+    permission = "marketplace.manage"
+    template_name = "marketplace/vendor/feed_form.html"
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        vendor = request.vendor  # type: ignore[attr-defined]
+        return self.show(request, FeedForm(instance=self.feed(), vendor=vendor))
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        vendor = request.vendor  # type: ignore[attr-defined]
+        form = FeedForm(request.POST, instance=self.feed(), vendor=vendor)
+        if not form.is_valid():
+            return self.show(request, form, status=400)
+        feed = form.save(commit=False)
+        if feed.pk is None:
+            feed.vendor = vendor
+            feed.platform = request.platform  # type: ignore[attr-defined]
+            feed.created_by = request.user
+        feed.save()
+        messages.success(request, _("The feed %(name)s is saved.") % {"name": feed.name})
+        return HttpResponseRedirect(jobs_url(request))
+
+    def feed(self) -> Feed | None:
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(Feed, pk=pk) if pk is not None else None
+
+    def show(self, request: HttpRequest, form: FeedForm, status: int = 200) -> HttpResponse:
+        vendor = request.vendor  # type: ignore[attr-defined]
+        context = {"vendor": vendor, "form": form, "feed": form.instance}
+        return render(request, self.template_name, context, status=status)
+
+
+class FeedDeleteView(View):
+    """Delete a feed; the jobs it made stay, with their staged rows."""
+
+    permission = "marketplace.manage"
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        feed = get_object_or_404(Feed, pk=kwargs["pk"])
+        feed.delete()
+        messages.success(request, _("The feed %(name)s is deleted.") % {"name": feed.name})
+        return HttpResponseRedirect(jobs_url(request))
+
+
+class FeedImportView(View):
+    """Import a feed now: a URL job, queued once the request commits, shown on its page."""
+
+    permission = "marketplace.manage"
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        feed = get_object_or_404(Feed, pk=kwargs["pk"])
+        try:
+            job = syncing.start(feed, user=request.user)
+        except syncing.FeedBusy:
+            messages.error(request, _("This feed is already being imported."))
+            return HttpResponseRedirect(jobs_url(request))
         transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
         return HttpResponseRedirect(job_url(request, job))
 
@@ -159,7 +250,7 @@ class JobActionView(View):
 
 class PublishView(JobActionView):
     def act(self, request: HttpRequest, job: ImportJob) -> None:
-        if job.status != ImportJob.Status.STAGED:
+        if not publishing.begin(job):
             messages.error(request, _("Only a staged import can be published."))
             return
         transaction.on_commit(lambda: tasks.publish_import.delay(job.pk))

@@ -5,6 +5,11 @@ manage.py marketplace import FILE --vendor CODE [--platform CODE] [--publish]
     progress bar on a terminal (a line per batch otherwise). Exit status 1 with the reason when
     the file cannot be imported. The job is the portal's: review it there, or add ``--publish``
     to publish its new and changed rows at once.
+
+manage.py marketplace sync-feeds [--vendor CODE] [--dry-run]
+    What the hourly ``marketplace.sync_feeds`` does, now: on every active platform with
+    marketplace on, a job for each feed that is due (only the vendor's with ``--vendor``),
+    queued like the schedule's. ``--dry-run`` lists the due feeds and creates nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scopes_disabled
 
+from modules.marketplace import tasks
 from modules.marketplace.models import ImportJob
-from modules.marketplace.services import jobs, publishing
+from modules.marketplace.services import jobs, publishing, syncing
 from modules.tenancy.models import Vendor, VendorPlatform
+from orion_core.models import PlatformModule
 
 BAR_WIDTH = 30
 
@@ -40,8 +47,43 @@ class Command(BaseCommand):
             action="store_true",
             help="Publish the new and changed rows at once (rows with errors are skipped).",
         )
+        sync = sub.add_parser("sync-feeds", help="Import the configured feeds that are due.")
+        sync.add_argument("--vendor", metavar="CODE", help="Only this vendor's feeds.")
+        sync.add_argument(
+            "--dry-run", action="store_true", help="List the feeds that are due; import nothing."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "sync-feeds":
+            self.sync_feeds(options["vendor"], dry_run=options["dry_run"])
+        else:
+            self.import_file(options)
+
+    def sync_feeds(self, code: str | None, *, dry_run: bool) -> None:
+        vendor = None
+        if code:
+            with scopes_disabled():
+                vendor = Vendor.objects.filter(code=code).first()
+            if vendor is None:
+                raise CommandError(f"No vendor with the code {code!r}.")
+        platform_ids = (
+            PlatformModule.objects.filter(
+                module_code="marketplace", is_enabled=True, platform__is_active=True
+            )
+            .order_by("platform_id")
+            .values_list("platform_id", flat=True)
+        )
+        for platform_id in platform_ids:
+            result = syncing.sync(platform_id, vendor=vendor, dry_run=dry_run)
+            for feed in result.due:
+                self.stdout.write(f"Due: feed {feed.pk} {feed.url} ({feed.vendor.code})")
+            for feed in result.busy:
+                self.stdout.write(f"Busy: feed {feed.pk} {feed.url} ({feed.vendor.code})")
+            for job in result.started:
+                self.stdout.write(f"Import job {job.pk}: {job.feed_url} ({job.vendor.code})")
+                tasks.run_import.delay(job.pk)
+
+    def import_file(self, options: dict[str, Any]) -> None:
         path = pathlib.Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")

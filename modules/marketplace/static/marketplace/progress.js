@@ -1,6 +1,7 @@
 // The import job page's progress bar: polls the job's progress JSON every second while the
-// job runs (data-url on #import-progress), fills the fields, and reloads the page once the
-// job has finished so its staged rows and buttons appear.
+// job is read or published (data-url on #import-progress), fills the fields (rows read,
+// then rows published: the JSON's "unit" says which), and reloads the page once the job has
+// finished so its staged rows and buttons appear.
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
