@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the language is known, before the platform, vendor and user are: a kept page for an
+    # anonymous visitor is served while every lookup it was made of is current.
+    "orion_core.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,6 +189,9 @@ ORION_DEFAULT_PLATFORM = env.str("ORION_DEFAULT_PLATFORM", default="oms" if DEBU
 # How long a resolved platform state may sit in the shared cache. Correctness does not depend
 # on it (states are keyed by generation); it only bounds memory.
 ORION_STATE_CACHE_TIMEOUT = env.int("ORION_STATE_CACHE_TIMEOUT", default=3600)
+# Anonymous pages kept whole in the shared cache (orion_core/page_cache.py) live at most this
+# long even when nothing they show changes (what changes is seen at once); 0 turns it off.
+ORION_PAGE_CACHE_TIMEOUT = env.int("ORION_PAGE_CACHE_TIMEOUT", default=60)
 
 # --- Background work (Celery) ------------------------------------------------------------------
 

@@ -31,3 +31,8 @@ tenant_guard = Counter(
     "outcome (admitted, not_found, login, forbidden, error).",
     ["module", "frontend", "outcome"],
 )
+page_cache = Counter(
+    "orion_page_cache_total",
+    "Anonymous page requests the page cache considered, by outcome (hit, stored, passed).",
+    ["outcome"],
+)

@@ -17,6 +17,8 @@ import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from django.utils.translation import get_language
+
 from orion_core import metrics
 from orion_core.modules.registry import ModuleRegistry, get_registry
 
@@ -109,7 +111,9 @@ def collect_metrics(
     failures: list[ProviderFailure] | None = None,
 ) -> list[Metric]:
     answers = _ask("metrics", enabled, lambda p: list(p.get_metrics(platform)), registry, failures)
-    return [m for _, found in answers for m in found]
+    # Labels settled in the active language: kept dashboards (``derived``) unpickle plain
+    # strings, where every lazy translation would rebuild its proxy class.
+    return [replace(m, label=str(m.label), unit=str(m.unit)) for _, found in answers for m in found]
 
 
 def collect_widgets(
@@ -153,8 +157,20 @@ def render_widgets(
             if failures is not None:
                 failures.append(ProviderFailure(widget.module, "widget_render"))
             continue
-        rendered.append(RenderedWidget(widget, html))
+        # Rendered: the context is spent, the title settled in the active language (see
+        # ``collect_metrics``).
+        rendered.append(RenderedWidget(replace(widget, title=str(widget.title), context={}), html))
     return rendered
+
+
+def cards_key(request: HttpRequest, page: str, *parts: Any) -> str:
+    """The ``derived`` key of a dashboard's cards on ``page`` for this request: per user (what
+    providers show depends on who asks), language and the ``parts`` that select the data
+    (platform, vendor). The platform, vendor and membership the request resolved are among the
+    generations the cards are kept under, so they need not be in the key."""
+    user = request.user
+    who = f"{user.pk}:{int(user.is_staff)}{int(user.is_superuser)}"
+    return f"orion:cards:{page}:{get_language()}:{who}:{':'.join(map(str, parts))}"
 
 
 def with_links(cards: Iterable[Any], links: Mapping[str, str]) -> list[Any]:

@@ -23,13 +23,19 @@ those tokens are still current. A committed change replaces the token of its sco
   keeps working; failures are logged and counted (``orion_state_cache_errors_total``).
 
 One lookup costs one cache round trip when warm (``get_many`` of the tokens and the entry).
+
+``recording()`` collects the generation tokens every lookup inside it was answered under: what
+is derived from those lookups alone (a whole page, ``orion_core.page_cache``) is current exactly
+while those tokens are.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -44,6 +50,65 @@ T = TypeVar("T")
 
 GLOBAL = "global"
 _MISSING = object()
+
+
+class Dependencies(dict[str, str]):
+    """The generation tokens the lookups of one ``recording()`` were answered under (token key →
+    token). ``complete`` turns False when it cannot say: a lookup saw the cache down, or two
+    lookups saw one scope under two generations (a change committed half-way)."""
+
+    complete: bool = True
+
+    def add(self, keys: tuple[str, ...], tokens: tuple[Any, ...] | None) -> None:
+        if tokens is None:
+            self.complete = False
+            return
+        for key, token in zip(keys, tokens, strict=True):
+            if self.setdefault(key, token) != token:
+                self.complete = False
+
+
+_recording: contextvars.ContextVar[Dependencies | None] = contextvars.ContextVar(
+    "orion_shared_cache_recording", default=None
+)
+
+
+@contextlib.contextmanager
+def recording(*, inherit: bool = False) -> Iterator[Dependencies]:
+    """Collect the generations of every ``get_or_load`` inside the block (nested: both see them).
+
+    ``inherit``: start from what the enclosing recording has collected so far, for a value that
+    also depends on what was looked up before it (the request's platform, vendor, membership).
+    """
+    outer = _recording.get()
+    found = Dependencies()
+    if inherit and outer is not None:
+        found.update(outer)
+        found.complete = outer.complete
+    reset = _recording.set(found)
+    try:
+        yield found
+    finally:
+        _recording.reset(reset)
+        if outer is not None:
+            outer.complete = outer.complete and found.complete
+            for key, token in found.items():
+                outer.add((key,), (token,))
+
+
+def current_tokens(keys: list[str]) -> dict[str, Any] | None:
+    """The current tokens of ``keys`` in one round trip; None when the cache is down."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001
+        _outage("read", "generations")
+        return None
+
+
+def _record(keys: tuple[str, ...], tokens: tuple[Any, ...] | None) -> None:
+    found = _recording.get()
+    if found is not None:
+        found.add(keys, tokens)
 
 
 def generation_key(scope: str) -> str:
@@ -98,13 +163,16 @@ def get_or_load(
         found = cache.get_many([*token_keys, key])
     except Exception:  # noqa: BLE001 - degrade to the database, never fail the request
         _outage("read", key)
+        _record(token_keys, None)
         return thaw(freeze(load()))
     tokens = tuple(found.get(k) for k in token_keys)
     entry = found.get(key, _MISSING)
     if entry is not _MISSING and None not in tokens and entry[0] == tokens:
+        _record(token_keys, tokens)
         return thaw(entry[1])
     if None in tokens:
         tokens = _ensure_tokens(token_keys, tokens)
+    _record(token_keys, tokens)
     frozen = freeze(load())  # after reading the tokens: see the module docstring
     if tokens is not None:
         try:

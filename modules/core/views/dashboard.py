@@ -23,13 +23,16 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_scopes import scopes_disabled
 
-from orion_core import state
+from orion_core import derived, state
 from orion_core.menus import module_links
 from orion_core.models import Platform
 from orion_core.modules.definition import FrontendType
 from orion_core.modules.registry import get_registry
 from orion_core.providers import (
+    Metric,
     ProviderFailure,
+    RenderedWidget,
+    cards_key,
     collect_metrics,
     collect_widgets,
     failed_cards,
@@ -125,16 +128,11 @@ class DashboardHomeView(DashboardMixin, TemplateView):
         platform = self.platform
         core = {d.code for d in self.registry if d.is_core}
         enabled = set(state.state_for_platform(platform).enabled)
-        failures: list[ProviderFailure] = []
-        links = module_links(self.request, FrontendType.ADMIN)
-        widgets = render_widgets(
-            self.request,
-            with_links(
-                collect_widgets(platform, self.request.user, enabled, failures=failures), links
-            ),
-            failures=failures,
+        widgets, metrics, failures = derived.get_or_derive(
+            cards_key(self.request, "staff", platform.pk),
+            lambda: self.cards(platform, enabled),
+            keep_if=lambda built: not built[2],  # a failed card is asked again
         )
-        metrics = with_links(collect_metrics(platform, enabled, failures=failures), links)
         return super().get_context_data(
             enabled_count=len(enabled),
             module_count=len(self.registry),
@@ -145,6 +143,17 @@ class DashboardHomeView(DashboardMixin, TemplateView):
             failed_cards=failed_cards(failures, registry=self.registry),
             **kwargs,
         )
+
+    def cards(
+        self, platform: Platform, enabled: set[str]
+    ) -> tuple[list[RenderedWidget], list[Metric], list[ProviderFailure]]:
+        """The enabled modules' widgets (rendered) and metrics (kept whole while current)."""
+        failures: list[ProviderFailure] = []
+        links = module_links(self.request, FrontendType.ADMIN)
+        found = collect_widgets(platform, self.request.user, enabled, failures=failures)
+        widgets = render_widgets(self.request, with_links(found, links), failures=failures)
+        metrics = with_links(collect_metrics(platform, enabled, failures=failures), links)
+        return widgets, metrics, failures
 
 
 class SwitchPlatformView(DashboardMixin, TemplateView):

@@ -14,6 +14,8 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 
 from modules.tenancy.resolution import vendors_of
+from orion_core import derived
+from orion_core.providers import cards_key
 
 register = template.Library()
 
@@ -50,8 +52,18 @@ def vendor_switcher(context: template.Context) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def vendor_sidebar(context: template.Context) -> str:
+    """The sidebar, kept whole per vendor, user, language and page (``orion_core.derived``):
+    the menu is built from cached lookups only (modules, permissions, the plan's locks), so it
+    is current while they are."""
     try:
         sidebar = get_template(SIDEBAR_TEMPLATE)
     except template.TemplateDoesNotExist:
         return ""
-    return sidebar.render(context.flatten(), context.get("request"))
+    request = context.get("request")
+    vendor = getattr(request, "vendor", None)
+    if request is None or vendor is None:
+        return sidebar.render(context.flatten(), request)
+    return derived.get_or_derive(
+        cards_key(request, "portal-sidebar", vendor.pk, request.path),
+        lambda: sidebar.render(context.flatten(), request),
+    )

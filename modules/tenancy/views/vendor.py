@@ -16,9 +16,12 @@ from modules.tenancy import roles, services
 from modules.tenancy.forms import DomainForm, InviteForm, RoleForm, VendorProfileForm
 from modules.tenancy.models import Invitation, Membership, VendorDomain
 from modules.tenancy.resolution import granted
+from orion_core import derived
 from orion_core.menus import module_links
 from orion_core.providers import (
     ProviderFailure,
+    RenderedWidget,
+    cards_key,
     collect_widgets,
     failed_cards,
     render_widgets,
@@ -63,19 +66,28 @@ class DashboardView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         request = self.request
         failures: list[ProviderFailure] = []
-        widgets = []
+        widgets: list[RenderedWidget] = []
         if request.platform is not None:
-            found = collect_widgets(
-                request.platform, request.user, request.modules, failures=failures
-            )
-            widgets = render_widgets(
-                request, with_links(found, module_links(request)), failures=failures
+            widgets, failures = derived.get_or_derive(
+                cards_key(request, "portal", request.vendor.pk),
+                self.widgets,
+                keep_if=lambda built: not built[1],  # a failed card is asked again
             )
         return super().get_context_data(
             widgets=widgets,
             failed_cards=failed_cards(failures) if request.user.is_staff else [],
             **kwargs,
         )
+
+    def widgets(self) -> tuple[list[RenderedWidget], list[ProviderFailure]]:
+        """The enabled modules' widgets, rendered (kept whole while current: ``derived``)."""
+        request = self.request
+        failures: list[ProviderFailure] = []
+        found = collect_widgets(request.platform, request.user, request.modules, failures=failures)
+        rendered = render_widgets(
+            request, with_links(found, module_links(request)), failures=failures
+        )
+        return rendered, failures
 
 
 class TeamView(PortalMixin, TemplateView):

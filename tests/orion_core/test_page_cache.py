@@ -1,0 +1,140 @@
+"""Whole anonymous pages kept in the shared cache (``orion_core.page_cache``): served while every
+lookup they were made of is current, made afresh on the next request after a change, and never
+kept when they are not the same for every anonymous visitor."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
+
+from modules.cms.factories import PageFactory
+from modules.tenancy.factories import VendorFactory
+from modules.tenancy.models import Vendor
+from orion_core import shared_cache, state
+from orion_core.models import Platform
+from orion_core.services import ModuleService
+from orion_core.testing import PlatformFactory
+
+HOST = "acme.test"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(db):
+    platform = PlatformFactory(code="acme", domains=[HOST])
+    PageFactory(platform=platform, slug="home", title="Welcome", body="<p>Hello</p>")
+    vendor = VendorFactory(code="alpha", name="Alpha Goods", platforms=[platform])
+    state.invalidate()
+    return vendor
+
+
+@contextlib.contextmanager
+def rendering() -> Iterator[list[str]]:
+    """The templates rendered inside the block: none when a kept page was served."""
+    names: list[str] = []
+
+    def record(sender, template, context, **kwargs) -> None:
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        yield names
+    finally:
+        template_rendered.disconnect(record)
+
+
+def fetch(client: Client, path: str, **extra: str) -> tuple[int, str, list[str], int]:
+    """Status, body, templates rendered and SQL run for one GET."""
+    with rendering() as templates, CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **extra)
+    return response.status_code, response.content.decode(), templates, len(queries)
+
+
+def test_a_warm_anonymous_page_is_served_whole(shop):
+    client = Client(HTTP_HOST=HOST)
+    cold = fetch(client, "/shop/alpha/")
+    assert cold[0] == 200 and cold[2] and cold[3] > 0  # cold: SQL ran, so it is not kept
+    warm = fetch(client, "/shop/alpha/")
+    assert warm[2] and warm[3] == 0  # made from the shared cache alone: kept now
+    kept = fetch(client, "/shop/alpha/")
+    assert kept == (200, warm[1], [], 0)
+    assert "Alpha Goods" in kept[1]
+
+
+def test_a_committed_change_is_seen_on_the_next_request(shop, django_capture_on_commit_callbacks):
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        fetch(client, "/shop/alpha/")
+    with django_capture_on_commit_callbacks(execute=True):
+        shop.name = "Alpha Renamed"
+        shop.save()
+    status, body, templates, _queries = fetch(client, "/shop/alpha/")
+    assert status == 200 and templates and "Alpha Renamed" in body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shop.status = Vendor.Status.SUSPENDED
+        shop.save()
+    assert fetch(client, "/shop/alpha/")[0] == 404
+
+
+def test_switching_a_module_off_is_seen_on_the_next_request(
+    shop, django_capture_on_commit_callbacks
+):
+    platform = Platform.objects.get(code="acme")
+    ModuleService().enable(platform, "catalog")
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        fetch(client, "/shop/alpha/")
+    assert "shop-search" in fetch(client, "/shop/alpha/")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        ModuleService().disable(platform, "catalog")
+    status, body, templates, _queries = fetch(client, "/shop/alpha/")
+    assert status == 200 and templates and "shop-search" not in body
+
+
+def test_each_language_and_query_is_a_page_of_its_own(shop):
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        english = fetch(client, "/shop/alpha/")[1]
+        french = fetch(client, "/shop/alpha/", HTTP_ACCEPT_LANGUAGE="fr")[1]
+    assert 'lang="en"' in english and 'lang="fr"' in french
+    assert fetch(client, "/shop/alpha/?page=2")[2]  # another query: rendered, not the kept one
+
+
+def test_a_visitor_with_a_session_is_never_served_a_kept_page(shop):
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        fetch(client, "/shop/alpha/")
+    client.cookies["sessionid"] = "anything"
+    assert fetch(client, "/shop/alpha/")[2]
+
+
+def test_a_page_with_a_form_token_is_never_kept(shop):
+    client = Client(HTTP_HOST=HOST)
+    path = "/shop/alpha/account/login/"
+    for _ in range(3):
+        status, body, templates, _queries = fetch(client, path)
+        assert status == 200 and "csrfmiddlewaretoken" in body and templates
+
+
+@override_settings(ORION_PAGE_CACHE_TIMEOUT=0)
+def test_a_timeout_of_zero_turns_it_off(shop):
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        assert fetch(client, "/shop/alpha/")[2]
+
+
+def test_lookups_under_two_generations_of_one_scope_make_nothing_keepable():
+    with shared_cache.recording() as outer:
+        with shared_cache.recording() as inner:
+            shared_cache.get_or_load("orion:test:a", lambda: 1, scope="test-scope")
+        shared_cache.bump("test-scope")
+        shared_cache.get_or_load("orion:test:b", lambda: 2, scope="test-scope")
+    assert inner.complete and shared_cache.generation_key("test-scope") in inner
+    assert not outer.complete
