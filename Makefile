@@ -12,7 +12,7 @@ HOST   ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT   ?= 8000
 
-.PHONY: run test lint check bench bench-pages bench-checkout worker clean messages makemessages docs
+.PHONY: run test lint check bench bench-pages bench-checkout bench-import worker clean messages makemessages docs
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-pages: $(STAMP)
 # Needs PostgreSQL and Redis; see bench/README.md.
 bench-checkout: $(STAMP)
 	$(PY) bench/checkout.py
+
+# SQLite, and PostgreSQL when it answers on 127.0.0.1:5432; see bench/README.md.
+bench-import: $(STAMP)
+	$(PY) bench/import.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=info
