@@ -89,10 +89,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # After the language is known, before the platform, vendor and user are: a kept page for an
-    # anonymous visitor is served while every lookup it was made of is current.
-    "orion_core.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the language and the CSRF cookie are known, before the platform, vendor and user
+    # are: a kept page for an anonymous visitor is served while every lookup it was made of is
+    # current, with the visitor's own form token put in.
+    "orion_core.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -13,20 +13,31 @@ cache round trips and no template work.
 Only what is provably the same for every anonymous visitor is kept. A request is considered
 when it is a GET without cookies other than the CSRF and language ones (a session, a cart,
 messages: each is a cookie). A response is kept when it is a 200 whose making ran no SQL,
-asked at least one cached lookup, used no CSRF token, set no cookie, varies on nothing but the
-language and cookies, and is not marked private, no-cache or no-store. Anything else is served
-as it always was. ``ORION_PAGE_CACHE_TIMEOUT`` (seconds, 0 turns it off) bounds how long a page
-lives even when nothing changes, for what depends on the clock alone.
+asked at least one cached lookup, set no cookie, varies on nothing but the language and
+cookies, and is not marked private, no-cache or no-store. Anything else is served as it always
+was.
+
+Forms stay usable: the one thing on a page that is each visitor's own is the CSRF token of its
+forms (a product page's "add to cart", a login form). A page whose token appears only as the
+value of ``{% csrf_token %}``'s hidden inputs is kept with a placeholder there, and every hit
+puts the visitor's own token in (``get_token``: the middleware sits inside
+``CsrfViewMiddleware``, which then sets the cookie as for a rendered page). A token anywhere
+else (a script's variable, a data attribute) makes the page not kept.
+
+``ORION_PAGE_CACHE_TIMEOUT`` (seconds, 0 turns it off) bounds how long a page lives even when
+nothing changes, for what depends on the clock alone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import cc_delim_re
 
 from orion_core import derived, metrics, shared_cache
@@ -37,16 +48,27 @@ from orion_core.middleware import EXEMPT_PREFIXES
 HARMLESS_VARY = frozenset({"accept-language", "cookie"})
 
 
+# What ``{% csrf_token %}`` renders (a masked token is 64 letters and digits), and what stands
+# for the token in a kept page.
+TOKEN_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+TOKEN_PLACEHOLDER = b"orion-csrf-token-placeholder"
+
+
 @dataclass(frozen=True)
 class KeptPage:
-    """A response as kept: status, headers and body."""
+    """A response as kept: status, headers and body (``with_token``: the body's CSRF tokens
+    are placeholders)."""
 
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
+    with_token: bool = False
 
-    def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, status=self.status)
+    def response(self, request: HttpRequest) -> HttpResponse:
+        content = self.content
+        if self.with_token:
+            content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content, status=self.status)
         for name, value in self.headers:
             response[name] = value
         return response
@@ -55,9 +77,10 @@ class KeptPage:
 class PageCacheMiddleware:
     """Serve a kept page while it is current; keep what qualifies (the module docstring).
 
-    It sits after ``LocaleMiddleware`` (the page's language is part of its key) and before
-    everything that resolves the platform, the vendor and the user: a hit needs none of them,
-    because their lookups are among the generations the page was kept under.
+    It sits after ``LocaleMiddleware`` (the page's language is part of its key) and
+    ``CsrfViewMiddleware`` (which sets the cookie of the token a hit puts in), before everything
+    that resolves the platform, the vendor and the user: a hit needs none of them, because
+    their lookups are among the generations the page was kept under.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -73,15 +96,12 @@ class PageCacheMiddleware:
         kept = derived.current(key)
         if isinstance(kept, KeptPage):
             metrics.page_cache.labels(outcome="hit").inc()
-            return kept.response()
+            return kept.response(request)
         with derived.building() as built:
             response = self.get_response(request)
-        if built.keepable and _keepable(request, response):
-            derived.keep(
-                key,
-                KeptPage(response.status_code, tuple(response.items()), response.content),
-                built.generations,
-            )
+        page = _keepable(request, response) if built.keepable else None
+        if page is not None:
+            derived.keep(key, page, built.generations)
             metrics.page_cache.labels(outcome="stored").inc()
         else:
             metrics.page_cache.labels(outcome="passed").inc()
@@ -103,13 +123,21 @@ def _key(request: HttpRequest) -> str:
     return f"orion:page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
 
 
-def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+def _keepable(request: HttpRequest, response: HttpResponse) -> KeptPage | None:
+    """The page to keep of ``response``, or None when it must not be kept."""
     if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        return False
+        return None
     vary = {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
     if not vary <= HARMLESS_VARY:
-        return False
+        return None
     control = response.get("Cache-Control", "").lower()
-    return not any(word in control for word in ("private", "no-store", "no-cache"))
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return None
+    content = response.content
+    with_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+    if with_token:
+        tokens = TOKEN_INPUT.findall(content)
+        if len(set(tokens)) != 1 or content.count(tokens[0]) != len(tokens):
+            return None  # no token we can tell, or one shown somewhere else too
+        content = content.replace(tokens[0], TOKEN_PLACEHOLDER)
+    return KeptPage(response.status_code, tuple(response.items()), content, with_token)

@@ -5,18 +5,20 @@ kept when they are not the same for every anonymous visitor."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from modules.cms.factories import PageFactory
 from modules.tenancy.factories import VendorFactory
 from modules.tenancy.models import Vendor
-from orion_core import shared_cache, state
+from orion_core import page_cache, shared_cache, state
 from orion_core.models import Platform
 from orion_core.services import ModuleService
 from orion_core.testing import PlatformFactory
@@ -115,12 +117,35 @@ def test_a_visitor_with_a_session_is_never_served_a_kept_page(shop):
     assert fetch(client, "/shop/alpha/")[2]
 
 
-def test_a_page_with_a_form_token_is_never_kept(shop):
-    client = Client(HTTP_HOST=HOST)
+def test_a_kept_form_carries_each_visitors_own_token(shop):
     path = "/shop/alpha/account/login/"
-    for _ in range(3):
-        status, body, templates, _queries = fetch(client, path)
-        assert status == 200 and "csrfmiddlewaretoken" in body and templates
+    for _ in range(2):
+        fetch(Client(HTTP_HOST=HOST), path)
+    visitors = [Client(HTTP_HOST=HOST, enforce_csrf_checks=True) for _ in range(2)]
+    for visitor in visitors:
+        status, body, templates, _queries = fetch(visitor, path)
+        assert status == 200 and not templates  # kept
+        (token,) = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', body)
+        assert "placeholder" not in body and visitor.cookies["csrftoken"].value
+        visitor.token = token
+    # Each visitor's token goes with its own cookie, not the other's (nor the kept page's).
+    first, second = visitors
+    refused = first.post(path, {"csrfmiddlewaretoken": second.token, "email": "x@example.com"})
+    assert refused.status_code == 403
+    answered = first.post(path, {"csrfmiddlewaretoken": first.token, "email": "x@example.com"})
+    assert answered.status_code == 200  # the form's own errors: the token was accepted
+
+
+def test_a_token_shown_outside_its_form_is_never_kept(shop, settings):
+    settings.ORION_PAGE_CACHE_TIMEOUT = 60
+    response = HttpResponse(
+        '<input name="csrfmiddlewaretoken" value="{t}"><script>var t="{t}"</script>'.format(
+            t="a" * 64
+        )
+    )
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    assert page_cache._keepable(request, response) is None
 
 
 @override_settings(ORION_PAGE_CACHE_TIMEOUT=0)
