@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import kombu.pools
 import pytest
 import redis
 from celery.exceptions import TimeoutError as CeleryTimeout
@@ -60,6 +61,9 @@ def publishing_to(broker_url: str) -> Iterator[None]:
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
         celery_app._pool = None
+        # kombu keeps producer pools in a registry of its own, keyed by connection: the eager
+        # default's would still hold the pool closed above ("Acquire on closed pool").
+        kombu.pools.reset()
         celery_app.amqp._producer_pool = None  # else it keeps publishing to the old broker
         celery_app._backend_cache = None
         celery_app._local = threading.local()  # the thread-local result backend
