@@ -190,6 +190,9 @@ ORION_DEFAULT_PLATFORM = env.str("ORION_DEFAULT_PLATFORM", default="oms" if DEBU
 # How long a resolved platform state may sit in the shared cache. Correctness does not depend
 # on it (states are keyed by generation); it only bounds memory.
 ORION_STATE_CACHE_TIMEOUT = env.int("ORION_STATE_CACHE_TIMEOUT", default=3600)
+# Products per leaf category in `manage.py seed_demo` (70: over 1,000 per demo shop); smaller
+# makes a quicker demo.
+ORION_DEMO_PRODUCTS_PER_CATEGORY = env.int("ORION_DEMO_PRODUCTS_PER_CATEGORY", default=70)
 # Anonymous pages kept whole in the shared cache (orion_core/page_cache.py) live at most this
 # long even when nothing they show changes (what changes is seen at once); 0 turns it off.
 ORION_PAGE_CACHE_TIMEOUT = env.int("ORION_PAGE_CACHE_TIMEOUT", default=60)

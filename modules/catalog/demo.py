@@ -17,6 +17,7 @@ import io
 import itertools
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -28,7 +29,13 @@ from modules.cms.services.media import MIB, process_image, store_image
 from modules.tenancy.models import Vendor
 from modules.tenancy.scoping import vendor_scope
 
-PER_LEAF = 70
+
+def per_leaf() -> int:
+    """Products per leaf category (``ORION_DEMO_PRODUCTS_PER_CATEGORY``, 70 by default: over
+    1,000 per shop, the catalogue issue's scale); tests that only need a demo ask for fewer."""
+    return settings.ORION_DEMO_PRODUCTS_PER_CATEGORY
+
+
 HOME = {
     "Kitchen": {
         "Cookware": ("Pan", "Saucepan", "Wok", "Casserole", "Kettle"),
@@ -106,7 +113,7 @@ def _products(vendor: Vendor, leaves: list, *, apparel: bool) -> int:
     products, variants = [], []
     sku_prefix = "GX" if apparel else "AC"
     for leaf_index, (category, nouns) in enumerate(leaves):
-        names = itertools.islice(itertools.product(ADJECTIVES, nouns), PER_LEAF)
+        names = itertools.islice(itertools.product(ADJECTIVES, nouns), per_leaf())
         for index, (adjective, noun) in enumerate(names):
             title = f"{adjective} {noun.lower()}"
             number = _number(vendor.code, leaf_index, index)

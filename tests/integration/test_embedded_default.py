@@ -33,6 +33,9 @@ def embedded_env(tmp_path: Path) -> dict[str, str]:
         DEBUG="true",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+        # The demo at a tenth of its size: the path is what is proved (tests/modules/tenancy/
+        # test_demo.py seeds it whole).
+        ORION_DEMO_PRODUCTS_PER_CATEGORY="7",
     )
     return env
 
