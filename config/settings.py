@@ -194,8 +194,9 @@ ORION_STATE_CACHE_TIMEOUT = env.int("ORION_STATE_CACHE_TIMEOUT", default=3600)
 # makes a quicker demo.
 ORION_DEMO_PRODUCTS_PER_CATEGORY = env.int("ORION_DEMO_PRODUCTS_PER_CATEGORY", default=70)
 # Anonymous pages kept whole in the shared cache (orion_core/page_cache.py) live at most this
-# long even when nothing they show changes (what changes is seen at once); 0 turns it off.
-ORION_PAGE_CACHE_TIMEOUT = env.int("ORION_PAGE_CACHE_TIMEOUT", default=60)
+# long even when nothing they show changes (what changes is seen at once); 0 turns it off. Off
+# with DEBUG: a template being edited must show on the next reload.
+ORION_PAGE_CACHE_TIMEOUT = env.int("ORION_PAGE_CACHE_TIMEOUT", default=0 if DEBUG else 60)
 
 # --- Background work (Celery) ------------------------------------------------------------------
 

@@ -40,6 +40,9 @@ def pytest_configure(config) -> None:
     # Sessions as in production (read from the shared cache, ``cached_db``) with or without
     # Redis, so a query budget counts the same on a laptop as in CI.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Pages and dashboards kept whole as in production (off by default with DEBUG, which the
+    # settings default to), so every test goes through the path production serves.
+    settings.ORION_PAGE_CACHE_TIMEOUT = 60
     # Uploads (media libraries, demo pictures) go to a directory of this run, never var/media.
     media = tempfile.mkdtemp(prefix=f"orion-test-media-{worker or 'main'}-")
     settings.MEDIA_ROOT = media
