@@ -3,9 +3,13 @@ and marketplace on, feed files kept under a temporary directory, and jobs made f
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import http.server
 import pathlib
 import random
+import threading
+from collections.abc import Iterator
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,6 +22,33 @@ from orion_core.testing import UserFactory, override_module
 
 DATA = pathlib.Path(__file__).parents[2] / "data" / "marketplace"
 HOST = "acme.test"
+
+
+class LoopbackHandler(http.server.BaseHTTPRequestHandler):
+    """What the tests' feed and image servers share: a quiet log and a plain 200 answer."""
+
+    def answer(self, body: bytes, content_type: str = "") -> None:
+        self.send_response(200)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A server on loopback answering with ``handler`` while the block runs; its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@ then staged like an upload; a feed that times out or answers an error fails the 
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 
 import pytest
@@ -12,37 +10,25 @@ from django_scopes import scopes_disabled
 
 from modules.marketplace.models import ImportJob, StagedProduct
 from modules.marketplace.services import jobs
-from tests.modules.marketplace.conftest import sample
+from tests.modules.marketplace.conftest import LoopbackHandler, sample, serving
 
 pytestmark = pytest.mark.django_db
 
 
-class FeedHandler(http.server.BaseHTTPRequestHandler):
+class FeedHandler(LoopbackHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         if self.path == "/slow.csv":
             time.sleep(1.5)
         if self.path == "/missing.csv":
             self.send_error(404)
             return
-        body = sample("products.csv")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer(sample("products.csv"), "text/csv; charset=utf-8")
 
 
 @pytest.fixture
 def feed_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(FeedHandler) as url:
+        yield url
 
 
 def test_a_feed_url_is_fetched_and_staged(shop, feed_server):

@@ -6,9 +6,7 @@ import is clean, and ``manage.py marketplace sync-feeds``."""
 from __future__ import annotations
 
 import datetime
-import http.server
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -23,7 +21,7 @@ from modules.marketplace.services import syncing
 from modules.tenancy.models import Vendor, VendorPlatform
 from orion_core.tasks import SKIPPED
 from orion_core.testing import override_module
-from tests.modules.marketplace.conftest import sample
+from tests.modules.marketplace.conftest import LoopbackHandler, sample, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -31,29 +29,18 @@ BASE = "/vendor/shop-a/marketplace/"
 CLEAN_CSV = b"sku,title,price,quantity\nFEED-1,Feed product,9.90,3\nFEED-2,Other product,4.50,1\n"
 
 
-class FeedHandler(http.server.BaseHTTPRequestHandler):
+class FeedHandler(LoopbackHandler):
     """``/clean.csv`` has no error rows; anything else is products.csv (5 rows of 10 wrong)."""
 
     def do_GET(self):  # noqa: N802 - http.server's name
         body = CLEAN_CSV if self.path.endswith("/clean.csv") else sample("products.csv")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/csv; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer(body, "text/csv; charset=utf-8")
 
 
 @pytest.fixture
 def feed_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(FeedHandler) as url:
+        yield url
 
 
 @pytest.fixture

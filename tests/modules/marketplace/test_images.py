@@ -5,9 +5,7 @@ written on its row without stopping the others, and nothing attached twice on a 
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
-import threading
 import time
 
 import pytest
@@ -22,7 +20,7 @@ from modules.cms.services.media import MIB, process_image, store_image
 from modules.marketplace import tasks
 from modules.marketplace.models import StagedProduct
 from modules.marketplace.services import fetching, images, publishing, staging
-from tests.modules.marketplace.conftest import make_job
+from tests.modules.marketplace.conftest import LoopbackHandler, make_job, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +29,7 @@ BLUE = image_bytes(fmt="JPEG", colour=(0, 0, 200))
 FILES = {"/red.png": RED, "/blue.jpg": BLUE, "/text.png": b"hello, not an image"}
 
 
-class ImageHandler(http.server.BaseHTTPRequestHandler):
+class ImageHandler(LoopbackHandler):
     served: list[str] = []  # noqa: RUF012 - what was asked, shared with the test
 
     def do_GET(self):  # noqa: N802 - http.server's name
@@ -42,25 +40,15 @@ class ImageHandler(http.server.BaseHTTPRequestHandler):
         if body is None:
             self.send_error(404)
             return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.answer(body)
 
 
 @pytest.fixture
 def server(settings):
     settings.MARKETPLACE_IMAGE_TIMEOUT = 0.3
     ImageHandler.served = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ImageHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(ImageHandler) as url:
+        yield url
 
 
 def feed(rows: list[tuple[str, list[str]]]) -> bytes:
