@@ -11,11 +11,11 @@ scope on commit, and the next request in every process renders the page afresh. 
 cache round trips and no template work.
 
 Only what is provably the same for every anonymous visitor is kept. A request is considered
-when it is a GET without cookies other than the CSRF and language ones (a session, a cart,
-messages: each is a cookie). A response is kept when it is a 200 whose making ran no SQL,
-asked at least one cached lookup, set no cookie, varies on nothing but the language and
-cookies, and is not marked private, no-cache or no-store. Anything else is served as it always
-was.
+when it is a GET without an ``Authorization`` header and without cookies other than the CSRF
+and language ones (a session, a cart, messages: each is a cookie). A response is kept when it
+is a 200 whose making ran no SQL, asked at least one cached lookup, set no cookie, varies on
+nothing but the language and cookies, and is not marked private, no-cache or no-store.
+Anything else is served as it always was.
 
 Forms stay usable: the one thing on a page that is each visitor's own is the CSRF token of its
 forms (a product page's "add to cart", a login form). A page whose token appears only as the
@@ -112,6 +112,8 @@ def _considered(request: HttpRequest) -> bool:
     if request.method != "GET" or derived.timeout() <= 0:
         return False
     if request.path_info.startswith(EXEMPT_PREFIXES):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:  # an API token or basic auth: someone's own answer
         return False
     harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
     return request.COOKIES.keys() <= harmless

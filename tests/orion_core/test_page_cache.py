@@ -117,6 +117,13 @@ def test_a_visitor_with_a_session_is_never_served_a_kept_page(shop):
     assert fetch(client, "/shop/alpha/")[2]
 
 
+def test_a_request_with_credentials_is_never_served_a_kept_page(shop):
+    client = Client(HTTP_HOST=HOST)
+    for _ in range(3):
+        fetch(client, "/shop/alpha/")
+    assert fetch(client, "/shop/alpha/", HTTP_AUTHORIZATION="Token abc")[2]
+
+
 def test_a_kept_form_carries_each_visitors_own_token(shop):
     path = "/shop/alpha/account/login/"
     for _ in range(2):
