@@ -336,7 +336,8 @@ LOGOUT_REDIRECT_URL = "tenancy:login"
 # authenticate() call (which therefore needs the request).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading the user of a session from the shared cache (no query when warm).
+    "modules.tenancy.backends.CachedUserBackend",
 ]
 
 # --- Login throttling (django-axes) ------------------------------------------------------------

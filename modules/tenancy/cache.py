@@ -19,12 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from modules.tenancy.backends import user_scope
 from modules.tenancy.models import (
     PORTAL_OPEN,
     Invitation,
@@ -226,6 +228,13 @@ def _load_seats(vendor_id: int) -> tuple[int, tuple[Any, ...]]:
 @receiver(post_delete, sender=Membership, dispatch_uid="tenancy_membership_deleted")
 def _vendors_changed(**kwargs: Any) -> None:
     invalidate_on_commit()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="tenancy_user_saved")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="tenancy_user_deleted")
+def _user_changed(instance: Any, **kwargs: Any) -> None:
+    # What ``backends.CachedUserBackend`` keeps of the user of a session.
+    shared_cache.bump_on_commit(user_scope(instance.pk))
 
 
 @receiver(post_save, sender=VendorDomain, dispatch_uid="tenancy_vendor_domain_saved")

@@ -11,7 +11,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ from orion_core.services import config as module_config
 from orion_core.services.plans import Action, ModulePlan, PlanStep
 
 EXPLICIT = "explicit"
+# Every audit entry is written by ``ModuleService._audit``, which bumps this scope on commit.
+AUDIT_SCOPE = "module-audit"
+_ENTRY_FIELDS = tuple(f.attname for f in ModuleAuditEntry._meta.concrete_fields)
 
 
 class ModuleService:
@@ -52,6 +56,17 @@ class ModuleService:
     def history(self, platform: Platform, code: str | None = None) -> QuerySet[ModuleAuditEntry]:
         entries = ModuleAuditEntry.objects.filter(platform=platform).select_related("actor")
         return entries.filter(module_code=code) if code else entries
+
+    def latest_history(self, platform: Platform, limit: int) -> list[ModuleAuditEntry]:
+        """The platform's ``limit`` latest entries, with their actors, read from the shared cache
+        (no SQL when warm): the staff dashboard shows them on every visit. An actor's later
+        rename shows from the platform's next module change."""
+        frozen = shared_cache.get_or_load(
+            f"orion:modules:audit:{platform.pk}:{limit}",
+            lambda: [_freeze_entry(e) for e in self.history(platform)[:limit]],
+            scope=AUDIT_SCOPE,
+        )
+        return [_thaw_entry(values, actor) for values, actor in frozen]
 
     def get_config(
         self, platform: Platform, code: str, *, reveal_secrets: bool = False
@@ -479,6 +494,7 @@ class ModuleService:
             old_config=old,
             new_config=new,
         )
+        shared_cache.bump_on_commit(AUDIT_SCOPE)
 
     def _after_commit(self, platform: Platform, plan: ModulePlan, user: Any) -> None:
         changed = [s for s in plan.steps if not s.was_enabled]
@@ -521,3 +537,17 @@ def get_platform(code: str) -> Platform:
         return Platform.objects.get(code=code)
     except Platform.DoesNotExist:
         raise UnknownPlatformError(code) from None
+
+
+def _freeze_entry(entry: ModuleAuditEntry) -> tuple[tuple[Any, ...], tuple[Any, str] | None]:
+    values = tuple(getattr(entry, name) for name in _ENTRY_FIELDS)
+    return values, (entry.actor.pk, entry.actor.get_username()) if entry.actor else None
+
+
+def _thaw_entry(values: tuple[Any, ...], actor: tuple[Any, str] | None) -> ModuleAuditEntry:
+    entry = ModuleAuditEntry.from_db(DEFAULT_DB_ALIAS, _ENTRY_FIELDS, values)
+    if actor is not None:
+        user_model = get_user_model()
+        fields = [user_model._meta.pk.attname, user_model.USERNAME_FIELD]
+        entry.actor = user_model.from_db(DEFAULT_DB_ALIAS, fields, actor)
+    return entry

@@ -137,7 +137,7 @@ class DashboardHomeView(DashboardMixin, TemplateView):
             enabled_count=len(enabled),
             module_count=len(self.registry),
             optional_enabled=sorted(c for c in enabled if c not in core),
-            latest_entries=list(self.service.history(platform)[:LATEST_AUDIT_ENTRIES]),
+            latest_entries=self.service.latest_history(platform, LATEST_AUDIT_ENTRIES),
             metrics=metrics,
             widgets=widgets,
             failed_cards=failed_cards(failures, registry=self.registry),

@@ -146,7 +146,7 @@ class InvitationView(View):
                     status=410,
                 )
             user = membership.user
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="modules.tenancy.backends.CachedUserBackend")
         messages.success(
             request, _("Welcome to the team of %(vendor)s.") % {"vendor": invitation.vendor.name}
         )

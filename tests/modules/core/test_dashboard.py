@@ -18,6 +18,7 @@ HOST = "acme.test"
 def staff_client(staff_user) -> Client:
     client = Client(HTTP_HOST=HOST)
     client.force_login(staff_user)
+    client.user = staff_user
     return client
 
 
@@ -69,6 +70,24 @@ def test_home_summarises_the_platform(staff_client, platform, other_platform):
     ]
     assert 'value="acme" selected' in html
     assert 'value="globex"' in html
+
+
+@pytest.mark.django_db
+def test_a_module_change_shows_at_once_on_a_warm_dashboard(
+    staff_client, platform, django_capture_on_commit_callbacks
+):
+    service = ModuleService()
+    service.enable(platform, "billing", source="test")
+    for _ in range(3):  # kept whole by now, its latest changes read from the cache
+        assert "config changed" not in staff_client.get(reverse("core:dashboard")).text
+    # A config change bumps neither the platforms' states nor the pages' modules, only its own
+    # scopes: the audit's among them.
+    with django_capture_on_commit_callbacks(execute=True):
+        service.set_config(
+            platform, "billing", {"payment_terms_days": 45}, user=staff_client.user, source="test"
+        )
+    latest = staff_client.get(reverse("core:dashboard")).text.split("Latest module changes")[1]
+    assert "config changed" in latest and staff_client.user.username in latest
 
 
 @pytest.mark.django_db

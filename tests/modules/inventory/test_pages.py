@@ -365,12 +365,12 @@ def test_with_inventory_off_the_pages_are_gone(manager, platform, variant):
 
 # --- query budgets ------------------------------------------------------------------------------
 
-# Warm, the session, the vendor, its membership, the switcher and the platform's default
-# threshold (module config) come from the shared cache. Then: the user, count, location choices,
+# Warm, the session, its user, the vendor, its membership, the switcher and the platform's
+# default threshold (module config) come from the shared cache. Then: count, location choices,
 # the page of variants (sums, threshold and product in one query).
-OVERVIEW_QUERIES = 4
-# the user, count, location choices, the page of movements (locations and users joined)
-HISTORY_QUERIES = 4
+OVERVIEW_QUERIES = 3
+# count, location choices, the page of movements (locations and users joined)
+HISTORY_QUERIES = 3
 
 
 def grow(shop, size: int) -> None:
