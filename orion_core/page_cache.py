@@ -1,4 +1,4 @@
-"""Whole pages for anonymous visitors, kept in the shared cache while what they show is current.
+"""Whole pages kept in the shared cache while what they show is current.
 
 A storefront or platform page seen by a visitor without a session is the same for every such
 visitor with the same host, path, query and language, and when warm it is built from the shared
@@ -10,12 +10,18 @@ the page (a product, the stock, a theme, a suspended vendor, a module switched o
 scope on commit, and the next request in every process renders the page afresh. A hit costs two
 cache round trips and no template work.
 
-Only what is provably the same for every anonymous visitor is kept. A request is considered
-when it is a GET without an ``Authorization`` header and without cookies other than the CSRF
-and language ones (a session, a cart, messages: each is a cookie). A response is kept when it
-is a 200 whose making ran no SQL, asked at least one cached lookup, set no cookie, varies on
-nothing but the language and cookies, and is not marked private, no-cache or no-store.
-Anything else is served as it always was.
+Only what is provably the same for everyone who would be served it is kept. A request is
+considered when it is a GET without an ``Authorization`` header and without cookies other than
+the CSRF, language and session ones (a cart or messages are cookies of their own). Without a
+session cookie the page is kept for every anonymous visitor. With one, it is kept for that
+session's user alone, under all the session's data (the user and the password hash it was
+opened with, whatever a page reads from it such as the staff dashboard's platform); a session
+without a user or holding messages is not considered. The user of a session is read through
+the shared cache (``modules.tenancy.backends``), so a page that asked for it is kept under the
+user's generation too: a password change, a deactivation or a lost staff flag makes it stale.
+A response is kept when it is a 200 whose making ran no SQL, asked at least one cached lookup,
+changed no session, set no cookie, varies on nothing but the language and cookies, and is not
+marked private, no-cache or no-store. Anything else is served as it always was.
 
 Forms stay usable: the one thing on a page that is each visitor's own is the CSRF token of its
 forms (a product page's "add to cart", a login form). A page whose token appears only as the
@@ -31,11 +37,14 @@ nothing changes, for what depends on the clock alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages.storage.session import SessionStorage
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import cc_delim_re
@@ -44,7 +53,7 @@ from orion_core import derived, metrics, shared_cache
 from orion_core.middleware import EXEMPT_PREFIXES
 
 # Vary headers a kept page may carry: the language is part of the key, and only cookies that
-# change nothing on a kept page (see ``_considered``) reach it.
+# change nothing on a kept page (see ``_key``) reach it.
 HARMLESS_VARY = frozenset({"accept-language", "cookie"})
 
 
@@ -79,20 +88,21 @@ class PageCacheMiddleware:
 
     It sits after ``LocaleMiddleware`` (the page's language is part of its key) and
     ``CsrfViewMiddleware`` (which sets the cookie of the token a hit puts in), before everything
-    that resolves the platform, the vendor and the user: a hit needs none of them, because
-    their lookups are among the generations the page was kept under.
+    that resolves the platform, the vendor and the membership: a hit needs none of them,
+    because their lookups (the user of a session among them) are among the generations the
+    page was kept under. Only a session is read for a hit: its data is part of the key.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _considered(request):
+        key = _key(request)
+        if key is None:
             # What the request looks up is still recorded: a value derived later in it
             # (``derived.get_or_derive``) is kept under those generations too.
             with shared_cache.recording():
                 return self.get_response(request)
-        key = _key(request)
         kept = derived.current(key)
         if isinstance(kept, KeptPage):
             metrics.page_cache.labels(outcome="hit").inc()
@@ -108,26 +118,49 @@ class PageCacheMiddleware:
         return response
 
 
-def _considered(request: HttpRequest) -> bool:
+def _key(request: HttpRequest) -> str | None:
+    """The key of the page ``request`` asks for, or None when it is not considered."""
     if request.method != "GET" or derived.timeout() <= 0:
-        return False
+        return None
     if request.path_info.startswith(EXEMPT_PREFIXES):
-        return False
+        return None
     if "HTTP_AUTHORIZATION" in request.META:  # an API token or basic auth: someone's own answer
-        return False
-    harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    return request.COOKIES.keys() <= harmless
+        return None
+    cookies = request.COOKIES.keys()
+    if cookies <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
+        return _page_key(request, "anonymous")
+    if settings.SESSION_COOKIE_NAME in cookies and cookies <= {
+        settings.CSRF_COOKIE_NAME,
+        settings.LANGUAGE_COOKIE_NAME,
+        settings.SESSION_COOKIE_NAME,
+    }:
+        whose = _session_owner(request)
+        return _page_key(request, whose) if whose else None
+    return None
 
 
-def _key(request: HttpRequest) -> str:
+def _session_owner(request: HttpRequest) -> str | None:
+    """Whose page a request with a session asks for: the session's user and a digest of all its
+    data; None for a session without a user or with messages to show."""
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    if user_id is None or SessionStorage.session_key in session:
+        return None
+    data = json.dumps(dict(session.items()), sort_keys=True, default=str)
+    return f"user:{user_id}:{hashlib.sha256(data.encode()).hexdigest()[:32]}"
+
+
+def _page_key(request: HttpRequest, whose: str) -> str:
     where = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
     digest = hashlib.sha256(where.encode()).hexdigest()[:32]
-    return f"orion:page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+    return f"orion:page:{whose}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
 
 
 def _keepable(request: HttpRequest, response: HttpResponse) -> KeptPage | None:
     """The page to keep of ``response``, or None when it must not be kept."""
     if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    if getattr(request, "session", None) is not None and request.session.modified:
         return None
     vary = {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
     if not vary <= HARMLESS_VARY:

@@ -9,19 +9,21 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
 
 from modules.cms.factories import PageFactory
-from modules.tenancy.factories import VendorFactory
-from modules.tenancy.models import Vendor
+from modules.tenancy.factories import MembershipFactory, VendorFactory
+from modules.tenancy.models import Membership, Vendor
 from orion_core import page_cache, shared_cache, state
 from orion_core.models import Platform
 from orion_core.services import ModuleService
-from orion_core.testing import PlatformFactory
+from orion_core.testing import PlatformFactory, UserFactory
 
 HOST = "acme.test"
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,86 @@ def test_lookups_under_two_generations_of_one_scope_make_nothing_keepable():
         shared_cache.get_or_load("orion:test:b", lambda: 2, scope="test-scope")
     assert inner.complete and shared_cache.generation_key("test-scope") in inner
     assert not outer.complete
+
+
+# --- pages of a logged-in user ------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(shop):
+    """The shop's owner and a viewer, each with a client logged in on the shop's host."""
+    clients = {}
+    for username, role in (("olivia", Membership.Role.OWNER), ("vera", Membership.Role.VIEWER)):
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, vendor=shop, role=role)
+        clients[username] = Client(HTTP_HOST=HOST)
+        clients[username].force_login(user)
+    return clients
+
+
+def warm(client: Client, path: str) -> tuple[int, str, list[str], int]:
+    """Ask until the page is kept (cold, then made from the cache alone); the kept answer."""
+    for _ in range(2):
+        fetch(client, path)
+    return fetch(client, path)
+
+
+def test_a_logged_in_page_is_kept_for_its_session_alone(team):
+    status, body, templates, queries = warm(team["olivia"], "/vendor/alpha/")
+    assert (status, templates, queries) == (200, [], 0)  # not even the user is asked for
+    assert "olivia" in body and "placeholder" not in body
+    # Another member on the same path gets a page of her own, never the owner's.
+    status, body, templates, _queries = fetch(team["vera"], "/vendor/alpha/")
+    assert status == 200 and templates and "vera" in body and "olivia" not in body
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: setattr(user, "is_active", False), id="deactivated"),
+        pytest.param(lambda user: user.set_password("another one"), id="password changed"),
+    ],
+)
+def test_a_change_of_the_user_ends_the_kept_page(team, change, django_capture_on_commit_callbacks):
+    client = team["olivia"]
+    assert warm(client, "/vendor/alpha/")[2] == []
+    user = get_user_model().objects.get(username="olivia")
+    with django_capture_on_commit_callbacks(execute=True):
+        change(user)
+        user.save()
+    response = client.get("/vendor/alpha/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_removal_from_the_team_ends_the_kept_page(team, django_capture_on_commit_callbacks):
+    client = team["olivia"]
+    assert warm(client, "/vendor/alpha/")[2] == []
+    with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
+        Membership.objects.get(user__username="olivia").delete()
+    assert client.get("/vendor/alpha/").status_code in (403, 404)
+
+
+def test_what_the_session_holds_and_its_messages_are_never_taken_from_a_kept_page(
+    staff_user, django_capture_on_commit_callbacks
+):
+    first = PlatformFactory(code="first", name="First Platform", domains=["first.test"])
+    PlatformFactory(code="second", name="Second Platform")
+    state.invalidate()
+    client = Client(HTTP_HOST="first.test")
+    client.force_login(staff_user)
+    assert "<h1>First Platform" in warm(client, "/dashboard/")[1]
+    switched = client.post("/dashboard/platform/", {"platform": "second"}, follow=True)
+    assert "Now managing Second Platform" in switched.content.decode()  # its message shown
+    status, body, templates, _queries = fetch(client, "/dashboard/")
+    assert status == 200 and templates and "<h1>Second Platform" in body
+    assert "Now managing" not in body and first.name not in body.split("<main>")[1]
+
+
+def test_a_session_without_a_user_is_never_served_a_kept_page(shop):
+    client = Client(HTTP_HOST=HOST)
+    session = client.session
+    session["cart"] = "anything"
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    for _ in range(3):
+        assert fetch(client, "/shop/alpha/")[2]
