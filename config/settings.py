@@ -233,6 +233,9 @@ FLOWER_URL = env.str("FLOWER_URL", default="")
 GRAFANA_URL = env.str("GRAFANA_URL", default="")
 # Days monitoring keeps application errors (ERROR log records); a daily task deletes older ones.
 MONITORING_ERROR_RETENTION_DAYS = env.int("MONITORING_ERROR_RETENTION_DAYS", default=14)
+# Vendors' feed and image addresses on private, loopback or reserved networks are refused
+# unless this is on (feeds on an internal network; docs/operations.md).
+MARKETPLACE_FETCH_PRIVATE_ADDRESSES = env.bool("MARKETPLACE_FETCH_PRIVATE_ADDRESSES", default=False)
 
 # --- E-mail ------------------------------------------------------------------------------------
 

@@ -179,6 +179,8 @@ def _reason(problem: Exception) -> str:
         return str(problem)
     if problem.reason == "scheme":
         return _("Only http and https addresses are fetched.")
+    if problem.reason == "private":
+        return _("The address is on a private or local network, which is not fetched from.")
     if problem.reason == "status":
         return _("The server answered %(status)s.") % {"status": problem.status}
     if problem.reason == "too_large":

@@ -54,6 +54,8 @@ def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _private_imports(settings, tmp_path):
     settings.MARKETPLACE_IMPORT_ROOT = tmp_path / "imports"
+    # The tests' feed and image servers listen on loopback (tests/.../test_outbound.py refuses).
+    settings.MARKETPLACE_FETCH_PRIVATE_ADDRESSES = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
