@@ -39,12 +39,17 @@ def publish_import(job_id: int) -> str:
 
 @shared_task(name="marketplace.sync_feeds", base=PlatformTask, module="marketplace", acks_late=True)
 def sync_feeds(*, platform_id: int) -> dict[str, int]:
-    """Import the platform's feeds that are due (hourly, see apps.py): a job each, queued.
-    Idempotent: a feed imported moments ago is not due, one with a job in flight is skipped."""
+    """Import the platform's feeds that are due (hourly, see apps.py): a job each, queued; a
+    due feed's job whose message was lost is queued again. Idempotent: a feed imported moments
+    ago is not due, one with a job in flight is skipped."""
     result = syncing.sync(platform_id)
-    for job in result.started:
+    for job in [*result.started, *result.requeued]:
         run_import.delay(job.pk)
-    return {"started": len(result.started), "busy": len(result.busy)}
+    return {
+        "started": len(result.started),
+        "requeued": len(result.requeued),
+        "busy": len(result.busy),
+    }
 
 
 @shared_task(name="marketplace.fetch_images", acks_late=True)

@@ -4,6 +4,12 @@ A feed's import is an ordinary URL job (``jobs.create_url_job``) that remembers 
 caller queues ``run_import`` for it (after the transaction commits). A feed has at most one
 job in flight: while its last job is pending or running, it is not imported again.
 
+A job stays pending only until a worker takes its message. One still pending after
+``STALE_PENDING`` lost its message (the broker was down when it was queued, or lost it): rather
+than keep its feed busy for ever, "Import now" and the schedule queue that same job again.
+Running a job twice is safe (its batches are idempotent, as for a redelivered task), so a
+message that was only slow costs a second, empty run.
+
 The schedule (``marketplace.sync_feeds``, hourly per platform with marketplace on) imports
 every enabled feed whose interval (``Feed.sync_every``) has passed since its last import, for
 vendors active on the platform. Each feed is locked while its job is created and its
@@ -34,6 +40,8 @@ IN_FLIGHT = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
 # The hourly run starts a little early or late; without slack a daily feed imported at
 # 03:20:05 would wait until 04:20 the next day, and drift an hour later every day.
 SLACK = datetime.timedelta(minutes=10)
+# How long a job may wait for a worker before its message counts as lost (module docstring).
+STALE_PENDING = datetime.timedelta(hours=1)
 
 
 class FeedBusy(Exception):  # noqa: N818
@@ -42,24 +50,38 @@ class FeedBusy(Exception):  # noqa: N818
 
 @dataclass
 class SyncResult:
-    """What one sync did: the jobs it created (to queue), and the due feeds it left alone
-    because their last job has not ended. On a dry run, ``due`` lists what it would import."""
+    """What one sync did: the jobs it created and the stale pending jobs it took up again
+    (both to queue), and the due feeds it left alone because their last job has not ended. On
+    a dry run, ``due`` lists what it would import."""
 
     started: list[ImportJob] = field(default_factory=list)
+    requeued: list[ImportJob] = field(default_factory=list)
     busy: list[Feed] = field(default_factory=list)
     due: list[Feed] = field(default_factory=list)
 
 
 def in_flight(feed: Feed) -> bool:
     """Whether the feed's last job is still pending or running."""
+    return _in_flight_job(feed) is not None
+
+
+def _in_flight_job(feed: Feed) -> ImportJob | None:
     if feed.last_job_id is None:
-        return False
+        return None
     with scope(vendor=feed.vendor_id):
-        return ImportJob.objects.filter(pk=feed.last_job_id, status__in=IN_FLIGHT).exists()
+        return ImportJob.objects.filter(pk=feed.last_job_id, status__in=IN_FLIGHT).first()
+
+
+def _lost(job: ImportJob) -> bool:
+    """Whether ``job`` has waited for a worker so long that its message must be lost."""
+    return job.status == ImportJob.Status.PENDING and (
+        job.created_at <= timezone.now() - STALE_PENDING
+    )
 
 
 def start(feed: Feed, *, user: Any = None) -> ImportJob:
-    """A pending job importing ``feed`` now, or ``FeedBusy``. The caller queues it."""
+    """A pending job importing ``feed`` now (a new one, or its last one whose message was
+    lost), or ``FeedBusy``. The caller queues it."""
     with transaction.atomic(), scope(vendor=feed.vendor_id):
         feeds = Feed.objects.select_for_update(of=("self",)).select_related("vendor")
         job = _start(feeds.get(pk=feed.pk), user)
@@ -68,7 +90,10 @@ def start(feed: Feed, *, user: Any = None) -> ImportJob:
 
 
 def _start(feed: Feed, user: Any = None) -> ImportJob:
-    if in_flight(feed):
+    last = _in_flight_job(feed)
+    if last is not None:
+        if _lost(last):
+            return last
         raise FeedBusy(feed.pk)
     job = jobs.create_url_job(
         feed.vendor, feed.url, feed.format, platform=feed.platform, user=user, feed=feed
@@ -121,10 +146,13 @@ def sync(
                 feed = due.select_related("vendor").filter(pk=pk).first()
                 if feed is None:  # another run has it, or has just imported it
                     continue
-                if in_flight(feed):
+                last = _in_flight_job(feed)
+                if last is not None and not _lost(last):
                     result.busy.append(feed)
                 elif dry_run:
                     result.due.append(feed)
+                elif last is not None:
+                    result.requeued.append(last)
                 else:
                     result.started.append(_start(feed))
     return result

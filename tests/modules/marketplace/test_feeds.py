@@ -53,6 +53,9 @@ def viewer(client_of, modules_on):
     return client_of("viewer")
 
 
+NOTHING = {"started": 0, "requeued": 0, "busy": 0}
+
+
 def feeds_of(vendor) -> list[Feed]:
     with scopes_disabled():
         return list(Feed.objects.filter(vendor=vendor))
@@ -243,7 +246,7 @@ def test_the_sync_imports_the_due_feeds_only(shop, platform, modules_on, feed_se
 
     result = tasks.sync_feeds(platform_id=platform.pk)
 
-    assert result == {"started": 3, "busy": 0}
+    assert result == {"started": 3, "requeued": 0, "busy": 0}
     jobs = {job.feed_id: job for job in jobs_of(shop)}
     assert set(jobs) == {feed.pk for feed in due}
     assert {job.status for job in jobs.values()} == {"staged"}  # queued, run eagerly
@@ -257,7 +260,7 @@ def test_the_sync_skips_a_feed_whose_job_is_running(shop, platform, modules_on):
     running = ImportJobFactory(vendor=shop, feed=feed, status=ImportJob.Status.RUNNING)
     Feed.objects.with_scopes_disabled().filter(pk=feed.pk).update(last_job=running)
 
-    assert tasks.sync_feeds(platform_id=platform.pk) == {"started": 0, "busy": 1}
+    assert tasks.sync_feeds(platform_id=platform.pk) == {"started": 0, "requeued": 0, "busy": 1}
     assert jobs_of(shop) == [running]
 
 
@@ -277,11 +280,66 @@ def test_the_sync_leaves_platforms_without_marketplace_and_inactive_vendors_alon
         FeedFactory(vendor=other_shop, platform=other_platform)  # pending there
 
         assert tasks.sync_feeds(platform_id=platform.pk) == SKIPPED
-        assert tasks.sync_feeds(platform_id=other_platform.pk) == {"started": 0, "busy": 0}
+        assert tasks.sync_feeds(platform_id=other_platform.pk) == NOTHING
 
     assert jobs_of(shop) == jobs_of(other_shop) == []
     off.refresh_from_db()
     assert off.last_synced_at is None
+
+
+def pending_since(feed: Feed, since: datetime.datetime) -> ImportJob:
+    """A pending job of ``feed`` (its last), created at ``since``: as if queued then."""
+    job = ImportJobFactory(
+        vendor=feed.vendor,
+        feed=feed,
+        source="url",
+        feed_url=feed.url,
+        file="",  # as jobs.create_url_job leaves it: fetched when the job runs
+        status="pending",
+        total_rows=None,
+        rows_done=0,
+        checkpoint=0,
+        new_count=0,
+    )
+    ImportJob.objects.with_scopes_disabled().filter(pk=job.pk).update(created_at=since)
+    Feed.objects.with_scopes_disabled().filter(pk=feed.pk).update(last_job=job)
+    return job
+
+
+def test_a_job_whose_message_was_lost_is_queued_again_not_duplicated(
+    shop, platform, modules_on, feed_server
+):
+    lost = pending_since(
+        FeedFactory(vendor=shop, url=f"{feed_server}/a.csv", last_synced_at=ago(days=2)),
+        ago(hours=2),
+    )
+    waiting = pending_since(
+        FeedFactory(vendor=shop, url=f"{feed_server}/b.csv", last_synced_at=ago(days=2)),
+        ago(minutes=10),  # a worker may still take it
+    )
+
+    result = tasks.sync_feeds(platform_id=platform.pk)
+
+    assert result == {"started": 0, "requeued": 1, "busy": 1}
+    assert jobs_of(shop) == [waiting, lost]  # no new job
+    lost.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (lost.status, lost.total_rows, waiting.status) == ("staged", 10, "pending")
+
+
+def test_import_now_queues_a_lost_job_again(
+    manager, shop, feed_server, django_capture_on_commit_callbacks
+):
+    feed = FeedFactory(vendor=shop, url=f"{feed_server}/products.csv")
+    lost = pending_since(feed, ago(hours=3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(f"{BASE}feeds/{feed.pk}/import/")
+
+    assert response["Location"] == f"{BASE}imports/{lost.pk}/"
+    assert jobs_of(shop) == [lost]
+    lost.refresh_from_db()
+    assert lost.status == "staged"
 
 
 def test_syncing_twice_creates_one_job(shop, platform, modules_on):
@@ -290,7 +348,7 @@ def test_syncing_twice_creates_one_job(shop, platform, modules_on):
     first = tasks.sync_feeds(platform_id=platform.pk)
     second = tasks.sync_feeds(platform_id=platform.pk)
 
-    assert (first, second) == ({"started": 1, "busy": 0}, {"started": 0, "busy": 0})
+    assert (first, second) == ({"started": 1, "requeued": 0, "busy": 0}, NOTHING)
     [job] = jobs_of(shop)
     assert (job.feed, job.status) == (feed, "failed")  # ended: not in flight, just not due
     assert syncing.sync(platform.pk).started == []
@@ -346,3 +404,10 @@ def test_the_command_lists_due_feeds_on_a_dry_run_and_imports_them_otherwise(
     call_command("marketplace", "sync-feeds", "--vendor", "shop-a", stdout=io.StringIO())
     assert [job.feed for job in jobs_of(shop)] == [feed]
     assert jobs_of(other_shop) == []
+    # A job whose message was lost is queued again, and said so.
+    lost = pending_since(feed, ago(hours=2))
+    Feed.objects.with_scopes_disabled().filter(pk=feed.pk).update(last_synced_at=ago(days=2))
+    out = io.StringIO()
+    call_command("marketplace", "sync-feeds", "--vendor", "shop-a", stdout=out)
+    assert f"Import job {lost.pk} queued again (pending since " in out.getvalue()
+    assert len(jobs_of(shop)) == 2

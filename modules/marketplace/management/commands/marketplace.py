@@ -82,6 +82,13 @@ class Command(BaseCommand):
             for job in result.started:
                 self.stdout.write(f"Import job {job.pk}: {job.feed_url} ({job.vendor.code})")
                 tasks.run_import.delay(job.pk)
+            for job in result.requeued:
+                since = f"{job.created_at:%Y-%m-%d %H:%M}"
+                self.stdout.write(
+                    f"Import job {job.pk} queued again (pending since {since}): "
+                    f"{job.feed_url} ({job.vendor.code})"
+                )
+                tasks.run_import.delay(job.pk)
 
     def import_file(self, options: dict[str, Any]) -> None:
         path = pathlib.Path(options["file"])
