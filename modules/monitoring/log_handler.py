@@ -1,5 +1,6 @@
 """The logging handler that keeps ERROR records as ``ErrorRecord`` rows (config/settings.py wires
-it on the root logger and ``django.request`` at ERROR).
+it on the root logger and ``django.request`` at ERROR; in a worker, Celery's task loggers get it
+too, as they do not propagate to the root there).
 
 Logging must never break what it reports on, so the handler:
 
@@ -26,6 +27,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from celery.signals import after_setup_task_logger
 
 PAUSE_AFTER_FAILURE = 30.0  # seconds
 OWN_ALIAS = "monitoring_errors"
@@ -101,3 +104,13 @@ def own_connection() -> Iterator[str]:
     finally:
         del connections[OWN_ALIAS]
         connection.close()
+
+
+@after_setup_task_logger.connect(dispatch_uid="orion_monitoring_task_errors", weak=False)
+def _keep_task_errors(logger: logging.Logger, **kwargs: object) -> None:
+    """In a worker, Celery's task loggers (``get_task_logger``) stop propagating to the root
+    logger, whose handler keeps errors: give them that same handler (a record reaching it
+    twice is written once)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, ErrorRecordHandler) and handler not in logger.handlers:
+            logger.addHandler(handler)

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from celery import shared_task
+from celery.utils.log import get_task_logger
 from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
@@ -138,6 +139,22 @@ def test_a_failing_task_is_recorded_with_the_task(db):
         celery_app.conf.update(task_always_eager=saved[0], task_eager_propagates=saved[1])
     record = ErrorRecord.objects.get(exception_type="RuntimeError", task_name=failing.name)
     assert record.task_id == result.id and "task failed" in record.traceback
+
+
+def test_what_a_task_logs_in_a_worker_is_kept(db):
+    """A worker sets Celery's task loggers up not to propagate to the root (what
+    ``setup_task_loggers`` does when a worker starts, run here as it runs there); an error
+    logged through ``get_task_logger`` is still kept, once."""
+    base = logging.getLogger("celery.task")
+    saved = base.handlers[:], base.propagate, base.level
+    try:
+        celery_app.log.setup_task_loggers(loglevel=logging.INFO)
+        assert not base.propagate
+        get_task_logger("modules.example.tasks").error("the feed vanished")
+    finally:
+        base.handlers[:], base.propagate = saved[0], saved[1]
+        base.setLevel(saved[2])
+    assert ErrorRecord.objects.filter(message="the feed vanished").count() == 1
 
 
 def test_the_message_and_traceback_are_capped(db):
