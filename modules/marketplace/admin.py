@@ -59,7 +59,7 @@ class ImportJobAdmin(ReadOnlyUnscopedAdmin):
 @admin.register(StagedProduct)
 class StagedProductAdmin(ReadOnlyUnscopedAdmin):
     list_display = ["pk", "vendor", "job", "row_number", "sku", "state", "decision", "published"]
-    list_filter = ["state", "decision", "published"]
+    list_filter = ["state", "decision", "published", "images_fetched"]
     search_fields = ["sku", "title", "vendor__code"]
     list_select_related = ["vendor", "job"]
 

@@ -175,6 +175,11 @@ class StagedProduct(models.Model):
     )
     published = models.BooleanField(pgettext_lazy("staged product", "published"), default=False)
     product_id = models.PositiveBigIntegerField(_("product"), null=True, blank=True)
+    images_fetched = models.BooleanField(
+        _("images fetched"),
+        default=False,
+        help_text=_("Every image of the row arrived: a later run of the image task skips it."),
+    )
 
     objects = ScopedManager(vendor="vendor")
 

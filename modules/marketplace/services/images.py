@@ -10,11 +10,14 @@ images it has, as the catalogue attaches them (``ProductImage``, at most ``MAX_I
 
 An image is known by the SHA-256 of the bytes downloaded, which the media library keeps
 (``Media.sha256``): a product that already shows those bytes is left alone, and a file already
-in the vendor's library is reused rather than stored twice. So running the task again attaches
-nothing twice (it downloads again, which is the price of needing no record of its own), and
-images the product got elsewhere stay where they are. A failing image is written to the row's
-``errors["images"]`` ("<address>: <reason>", shown on the job page) and the others go on; a
-run that succeeds clears what an earlier run wrote there.
+in the vendor's library is reused rather than stored twice, and images the product got
+elsewhere stay where they are. A row whose images all arrived is marked
+(``StagedProduct.images_fetched``): running the task again (a redelivery, a retry from the
+monitoring page) downloads nothing for it, and an image the vendor removed since is not put
+back. A failing image is written to the row's ``errors["images"]`` ("<address>: <reason>",
+shown on the job page) and the others go on; the next run takes the row up again (what arrived
+is present by then, not attached twice) and, once everything arrives, clears what an earlier
+run wrote there.
 
 Each row is worked under a lock of its staged row taken with ``skip_locked``: two runs of one
 job at once (a redelivery while the first still runs) share the rows instead of racing on them.
@@ -65,9 +68,12 @@ class Fetched:
 
 
 def pending(job: ImportJob) -> Any:
-    """The job's published rows that name images (what ``fetch_images`` works through)."""
+    """The job's published rows that name images not all fetched yet (what ``fetch_images``
+    works through)."""
     return (
-        StagedProduct.objects.filter(job=job, published=True, product_id__isnull=False)
+        StagedProduct.objects.filter(
+            job=job, published=True, product_id__isnull=False, images_fetched=False
+        )
         .exclude(image_urls=[])
         .order_by("row_number")
     )
@@ -127,9 +133,9 @@ def _fetch_row(
     errors = {k: v for k, v in row.errors.items() if k != "images"}
     if problems:
         errors["images"] = problems
-    if errors != row.errors:
-        row.errors = errors
-        row.save(update_fields=["errors"])
+    if errors != row.errors or not problems:
+        row.errors, row.images_fetched = errors, not problems
+        row.save(update_fields=["errors", "images_fetched"])
 
 
 def _attach(job: ImportJob, product: Product, media: list[Media]) -> int:

@@ -117,18 +117,39 @@ def test_images_are_attached_and_each_failure_is_written_on_its_row(shop, module
     assert a_row.errors == {} and b_row.published
 
 
-def test_a_second_run_attaches_nothing_twice(shop, modules_on, server):
-    job = published(shop, [("A-1", [f"{server}/red.png", f"{server}/blue.jpg"])])
+def test_a_second_run_downloads_nothing_again_and_attaches_nothing_twice(shop, modules_on, server):
+    job = published(
+        shop,
+        [("A-1", [f"{server}/red.png", f"{server}/blue.jpg"]), ("B-2", [f"{server}/gone.png"])],
+    )
     images.fetch_images(job)
     with scopes_disabled():
         before = (Media.objects.count(), ProductImage.objects.count())
+    ImageHandler.served = []
 
     done = images.fetch_images(job)
 
-    assert (done.attached, done.present, done.failed) == (0, 2, 0)
+    # A-1's images all arrived: not asked again. B-2's failed: asked again, failing again.
+    assert ImageHandler.served == ["/gone.png"]
+    assert (done.attached, done.present, done.failed) == (0, 0, 1)
     with scopes_disabled():
         assert (Media.objects.count(), ProductImage.objects.count()) == before
     assert shown("A-1") == [(0, sha(RED)), (1, sha(BLUE))]
+
+
+def test_a_row_retried_after_a_failure_attaches_only_what_it_lacked(shop, modules_on, server):
+    job = published(shop, [("A-1", [f"{server}/red.png", f"{server}/later.png"])])
+    images.fetch_images(job)
+    FILES["/later.png"] = BLUE
+    try:
+        done = images.fetch_images(job)
+    finally:
+        del FILES["/later.png"]
+
+    assert (done.attached, done.present, done.failed) == (1, 1, 0)
+    assert shown("A-1") == [(0, sha(RED)), (1, sha(BLUE))]
+    with scopes_disabled():
+        assert images.pending(job).count() == 0
 
 
 def test_a_products_own_images_stay_first(shop, modules_on, server):
