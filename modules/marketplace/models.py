@@ -112,6 +112,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(pgettext_lazy("import", "created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     staged_at = models.DateTimeField(_("staged"), null=True, blank=True)
+    publish_started_at = models.DateTimeField(_("publishing started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ScopedManager(vendor="vendor")

@@ -75,7 +75,9 @@ def publish(
             if locked.status not in (Status.STAGED, Status.PUBLISHING):
                 raise NotPublishable(locked.status)
             locked.status = Status.PUBLISHING
-            locked.save(update_fields=["status"])
+            # Kept from the first start: a resumed run goes on from the same rate.
+            locked.publish_started_at = locked.publish_started_at or timezone.now()
+            locked.save(update_fields=["status", "publish_started_at"])
         stock = _stock_keeper(job)
         limit = _product_limit(job)
         categories: dict[str, Category | None] = {}

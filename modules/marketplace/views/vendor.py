@@ -44,9 +44,10 @@ def job_url(request: HttpRequest, job: ImportJob) -> str:
 def progress_of(job: ImportJob) -> dict[str, Any]:
     """What the progress bar shows: rows done of the total (while staging, rows read of the
     feed's; while publishing, rows published of the rows to publish, ``unit`` says which),
-    errors, rows a second and seconds left (staging only: publishing keeps no start time)."""
+    errors, rows a second and seconds left (none while a publish waits for its worker)."""
     if job.status == ImportJob.Status.PUBLISHING:
         done, total = publishing.progress(job)
+        rate, left = _pace(done, total, job.publish_started_at)
         return {
             "status": job.status,
             "status_label": job.get_status_display(),
@@ -55,16 +56,12 @@ def progress_of(job: ImportJob) -> dict[str, Any]:
             "total_rows": total,
             "percent": 100 * done // total if total else 0,
             "errors": job.error_rows,
-            "rate": None,
-            "seconds_left": None,
+            "rate": rate,
+            "seconds_left": left,
             "finished": False,
         }
-    elapsed = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0
-    if job.staged_at and job.started_at:
-        elapsed = (job.staged_at - job.started_at).total_seconds()
-    rate = job.rows_done / elapsed if elapsed > 0 else 0
     total = job.total_rows
-    left = round((total - job.rows_done) / rate) if total and rate else None
+    rate, left = _pace(job.rows_done, total, job.started_at, job.staged_at)
     return {
         "status": job.status,
         "status_label": job.get_status_display(),
@@ -73,10 +70,24 @@ def progress_of(job: ImportJob) -> dict[str, Any]:
         "total_rows": total,
         "percent": 100 * job.rows_done // total if total else (100 if job.staged_at else 0),
         "errors": job.error_rows,
-        "rate": round(rate, 1),
+        "rate": 0.0 if rate is None else rate,
         "seconds_left": left,
         "finished": job.status not in (ImportJob.Status.PENDING, ImportJob.Status.RUNNING),
     }
+
+
+def _pace(
+    done: int, total: int | None, started: Any, ended: Any = None
+) -> tuple[float | None, int | None]:
+    """Rows a second since ``started`` (until ``ended``, else now) and seconds left at that
+    pace; None for what cannot be told yet."""
+    if started is None:
+        return None, None
+    elapsed = ((ended or timezone.now()) - started).total_seconds()
+    if elapsed <= 0 or done <= 0:
+        return None, None
+    rate = done / elapsed
+    return round(rate, 1), round((total - done) / rate) if total else None
 
 
 class JobListView(ListView):
