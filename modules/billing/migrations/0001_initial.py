@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'subscription',
                 'verbose_name_plural': 'subscriptions',
                 'ordering': ['-started_at', '-pk'],
+                'indexes': [models.Index(fields=['platform', 'status'], name='billing_sub_status'), models.Index(fields=['status', 'current_period_end'], name='billing_sub_due'), models.Index(fields=['vendor', 'platform', '-started_at'], name='billing_sub_vendor')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['trialing', 'active', 'past_due'])), fields=('vendor', 'platform'), name='billing_one_live_subscription'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='billing_subscription_price'), models.CheckConstraint(condition=models.Q(('current_period_end__gt', models.F('current_period_start'))), name='billing_subscription_period')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +67,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'billing period',
                 'verbose_name_plural': 'billing periods',
                 'ordering': ['subscription', 'starts_at', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('subscription', 'starts_at'), name='billing_period_once'), models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='billing_period_dates'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='billing_period_amount')],
             },
         ),
         migrations.CreateModel(
@@ -90,6 +93,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'plan tier',
                 'verbose_name_plural': 'plan tiers',
                 'ordering': ['platform', 'position', 'monthly_price', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('platform', 'code'), name='billing_tier_code'), models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('platform',), name='billing_one_default_tier'), models.CheckConstraint(condition=models.Q(('monthly_price__gte', 0), ('yearly_price__gte', 0)), name='billing_tier_prices')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +118,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'subscription event',
                 'verbose_name_plural': 'subscription events',
                 'ordering': ['subscription', 'created_at', 'pk'],
+                'indexes': [models.Index(fields=['vendor', '-created_at'], name='billing_event_recent')],
             },
         ),
         migrations.AddField(
@@ -130,57 +135,5 @@ class Migration(migrations.Migration):
             model_name='billingperiod',
             name='tier',
             field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='billing.tier', verbose_name='tier'),
-        ),
-        migrations.AddConstraint(
-            model_name='tier',
-            constraint=models.UniqueConstraint(fields=('platform', 'code'), name='billing_tier_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='tier',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('platform',), name='billing_one_default_tier'),
-        ),
-        migrations.AddConstraint(
-            model_name='tier',
-            constraint=models.CheckConstraint(condition=models.Q(('monthly_price__gte', 0), ('yearly_price__gte', 0)), name='billing_tier_prices'),
-        ),
-        migrations.AddIndex(
-            model_name='subscriptionevent',
-            index=models.Index(fields=['vendor', '-created_at'], name='billing_event_recent'),
-        ),
-        migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['platform', 'status'], name='billing_sub_status'),
-        ),
-        migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['status', 'current_period_end'], name='billing_sub_due'),
-        ),
-        migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['vendor', 'platform', '-started_at'], name='billing_sub_vendor'),
-        ),
-        migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['trialing', 'active', 'past_due'])), fields=('vendor', 'platform'), name='billing_one_live_subscription'),
-        ),
-        migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='billing_subscription_price'),
-        ),
-        migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(('current_period_end__gt', models.F('current_period_start'))), name='billing_subscription_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.UniqueConstraint(fields=('subscription', 'starts_at'), name='billing_period_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='billing_period_dates'),
-        ),
-        migrations.AddConstraint(
-            model_name='billingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='billing_period_amount'),
         ),
     ]

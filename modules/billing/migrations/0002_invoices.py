@@ -61,6 +61,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invoice',
                 'verbose_name_plural': 'invoices',
                 'ordering': ['-issued_at', '-sequence'],
+                'indexes': [models.Index(fields=['platform', 'status', 'due_at'], name='billing_invoice_due'), models.Index(fields=['vendor', 'platform', '-issued_at'], name='billing_inv_vendor')],
+                'constraints': [models.UniqueConstraint(fields=('platform', 'sequence'), name='billing_invoice_seq'), models.UniqueConstraint(fields=('platform', 'number'), name='billing_invoice_number'), models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('tax')))), name='billing_invoice_total'), models.CheckConstraint(condition=models.Q(('subtotal__gte', 0)), name='billing_invoice_subtotal')],
             },
         ),
         migrations.AddField(
@@ -85,34 +87,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invoice line',
                 'verbose_name_plural': 'invoice lines',
                 'ordering': ['invoice', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('invoice', 'position'), name='billing_line_position')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['platform', 'status', 'due_at'], name='billing_invoice_due'),
-        ),
-        migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['vendor', 'platform', '-issued_at'], name='billing_inv_vendor'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('platform', 'sequence'), name='billing_invoice_seq'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('platform', 'number'), name='billing_invoice_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('tax')))), name='billing_invoice_total'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('subtotal__gte', 0)), name='billing_invoice_subtotal'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.UniqueConstraint(fields=('invoice', 'position'), name='billing_line_position'),
         ),
     ]

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'category',
                 'verbose_name_plural': 'categories',
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'path'), name='catalog_category_path'), models.UniqueConstraint(fields=('vendor', 'slug'), name='catalog_category_slug')],
             },
         ),
         migrations.CreateModel(
@@ -58,6 +59,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'product',
                 'verbose_name_plural': 'products',
                 'ordering': ['title', 'pk'],
+                'indexes': [models.Index(fields=['vendor', 'status', 'title'], name='catalog_product_listing'), models.Index(fields=['vendor', 'category', 'status'], name='catalog_product_category')],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'sku'), name='catalog_product_sku'), models.UniqueConstraint(fields=('vendor', 'slug'), name='catalog_product_slug')],
             },
         ),
         migrations.CreateModel(
@@ -76,34 +79,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'variant',
                 'verbose_name_plural': 'variants',
                 'ordering': ['product', 'position', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'sku'), name='catalog_variant_sku')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('vendor', 'path'), name='catalog_category_path'),
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('vendor', 'slug'), name='catalog_category_slug'),
-        ),
-        migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['vendor', 'status', 'title'], name='catalog_product_listing'),
-        ),
-        migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['vendor', 'category', 'status'], name='catalog_product_category'),
-        ),
-        migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('vendor', 'sku'), name='catalog_product_sku'),
-        ),
-        migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('vendor', 'slug'), name='catalog_product_slug'),
-        ),
-        migrations.AddConstraint(
-            model_name='variant',
-            constraint=models.UniqueConstraint(fields=('vendor', 'sku'), name='catalog_variant_sku'),
         ),
     ]

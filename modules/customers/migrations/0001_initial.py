@@ -40,6 +40,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'customer',
                 'verbose_name_plural': 'customers',
                 'ordering': ['-date_joined', '-pk'],
+                'indexes': [models.Index(fields=['vendor', 'last_order_at'], name='customers_last_order')],
+                'constraints': [models.UniqueConstraint(models.F('vendor'), django.db.models.functions.text.Lower('email'), name='customers_unique_email_per_vendor', violation_error_message='A customer with this e-mail already exists.')],
             },
         ),
         migrations.CreateModel(
@@ -53,6 +55,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'customer tag',
                 'verbose_name_plural': 'customer tags',
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(models.F('vendor'), django.db.models.functions.text.Lower('name'), name='customers_unique_tag_per_vendor', violation_error_message='A tag with this name already exists.')],
             },
         ),
         migrations.CreateModel(
@@ -66,6 +69,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'customer tagging',
                 'verbose_name_plural': 'customer taggings',
+                'constraints': [models.UniqueConstraint(fields=('customer', 'tag'), name='customers_one_tagging')],
             },
         ),
         migrations.AddField(
@@ -109,21 +113,5 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
                 'constraints': [models.UniqueConstraint(fields=('vendor', 'name'), name='customers_unique_segment')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='customertag',
-            constraint=models.UniqueConstraint(models.F('vendor'), django.db.models.functions.text.Lower('name'), name='customers_unique_tag_per_vendor', violation_error_message='A tag with this name already exists.'),
-        ),
-        migrations.AddConstraint(
-            model_name='customertagging',
-            constraint=models.UniqueConstraint(fields=('customer', 'tag'), name='customers_one_tagging'),
-        ),
-        migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['vendor', 'last_order_at'], name='customers_last_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(models.F('vendor'), django.db.models.functions.text.Lower('email'), name='customers_unique_email_per_vendor', violation_error_message='A customer with this e-mail already exists.'),
         ),
     ]

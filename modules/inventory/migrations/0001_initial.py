@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reservation',
                 'verbose_name_plural': 'reservations',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['state', 'expires_at'], name='inventory_reservation_due')],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'reference'), name='inventory_reservation_reference')],
             },
         ),
         migrations.CreateModel(
@@ -63,6 +65,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock location',
                 'verbose_name_plural': 'stock locations',
                 'ordering': ['-is_default', 'name', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'code'), name='inventory_location_code'), models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('vendor',), name='inventory_one_default_location')],
             },
         ),
         migrations.CreateModel(
@@ -80,6 +83,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock level',
                 'verbose_name_plural': 'stock levels',
                 'ordering': ['variant', 'location'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'variant', 'location'), name='inventory_one_level_per_place'), models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='inventory_on_hand_not_negative'), models.CheckConstraint(condition=models.Q(('reserved__gte', 0), ('reserved__lte', models.F('on_hand'))), name='inventory_reserved_within_on_hand')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +100,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reservation line',
                 'verbose_name_plural': 'reservation lines',
                 'ordering': ['reservation', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='inventory_line_quantity')],
             },
         ),
         migrations.CreateModel(
@@ -122,46 +127,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock movement',
                 'verbose_name_plural': 'stock movements',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-created_at'], name='inventory_movement_recent'), models.Index(fields=['vendor', 'variant', 'location'], name='inventory_movement_level')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='reservation',
-            index=models.Index(fields=['state', 'expires_at'], name='inventory_reservation_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.UniqueConstraint(fields=('vendor', 'reference'), name='inventory_reservation_reference'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklocation',
-            constraint=models.UniqueConstraint(fields=('vendor', 'code'), name='inventory_location_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('vendor',), name='inventory_one_default_location'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.UniqueConstraint(fields=('vendor', 'variant', 'location'), name='inventory_one_level_per_place'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='inventory_on_hand_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__gte', 0), ('reserved__lte', models.F('on_hand'))), name='inventory_reserved_within_on_hand'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservationline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='inventory_line_quantity'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['vendor', '-created_at'], name='inventory_movement_recent'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['vendor', 'variant', 'location'], name='inventory_movement_level'),
         ),
     ]

@@ -51,6 +51,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'import job',
                 'verbose_name_plural': 'import jobs',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-created_at'], name='marketplace_job_recent')],
             },
         ),
         migrations.CreateModel(
@@ -79,22 +80,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'staged product',
                 'verbose_name_plural': 'staged products',
                 'ordering': ['job', 'row_number'],
+                'indexes': [models.Index(fields=['job', 'state', 'row_number'], name='marketplace_staged_state'), models.Index(fields=['job', 'sku'], name='marketplace_staged_sku')],
+                'constraints': [models.UniqueConstraint(fields=('job', 'row_number'), name='marketplace_staged_row')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='importjob',
-            index=models.Index(fields=['vendor', '-created_at'], name='marketplace_job_recent'),
-        ),
-        migrations.AddIndex(
-            model_name='stagedproduct',
-            index=models.Index(fields=['job', 'state', 'row_number'], name='marketplace_staged_state'),
-        ),
-        migrations.AddIndex(
-            model_name='stagedproduct',
-            index=models.Index(fields=['job', 'sku'], name='marketplace_staged_sku'),
-        ),
-        migrations.AddConstraint(
-            model_name='stagedproduct',
-            constraint=models.UniqueConstraint(fields=('job', 'row_number'), name='marketplace_staged_row'),
         ),
     ]

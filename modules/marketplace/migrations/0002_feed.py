@@ -38,15 +38,12 @@ class Migration(migrations.Migration):
                 'verbose_name': 'feed',
                 'verbose_name_plural': 'feeds',
                 'ordering': ['name', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'url'), name='marketplace_feed_url')],
             },
         ),
         migrations.AddField(
             model_name='importjob',
             name='feed',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to='marketplace.feed', verbose_name='feed'),
-        ),
-        migrations.AddConstraint(
-            model_name='feed',
-            constraint=models.UniqueConstraint(fields=('vendor', 'url'), name='marketplace_feed_url'),
         ),
     ]

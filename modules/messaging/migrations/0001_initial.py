@@ -37,6 +37,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'conversation',
                 'verbose_name_plural': 'conversations',
                 'ordering': ['-last_message_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-last_message_at'], name='messaging_conv_vendor'), models.Index(fields=['customer', '-last_message_at'], name='messaging_conv_customer')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('customer__isnull', False), ('kind', 'customer')), models.Q(('customer__isnull', True), ('kind', 'staff')), _connector='OR'), name='messaging_conversation_party')],
             },
         ),
         migrations.CreateModel(
@@ -56,6 +58,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'e-mail template',
                 'verbose_name_plural': 'e-mail templates',
                 'ordering': ['vendor', 'kind', 'language'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'kind', 'language'), name='messaging_one_template')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +117,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'notification',
                 'verbose_name_plural': 'notifications',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(condition=models.Q(('in_app', True), ('read_at__isnull', True)), fields=['recipient_user', 'vendor'], name='messaging_unread'), models.Index(fields=['recipient_user', '-created_at'], name='messaging_user_latest')],
             },
         ),
         migrations.CreateModel(
@@ -141,6 +145,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'e-mail delivery',
                 'verbose_name_plural': 'e-mail deliveries',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-created_at'], name='messaging_delivery_vendor'), models.Index(condition=models.Q(('status__in', ['queued', 'retrying'])), fields=['updated_at'], name='messaging_delivery_pending')],
             },
         ),
         migrations.CreateModel(
@@ -157,6 +162,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'notification preference',
                 'verbose_name_plural': 'notification preferences',
                 'ordering': ['user', 'kind', 'channel'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='messaging_one_preference')],
             },
         ),
         migrations.CreateModel(
@@ -184,41 +190,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'sender settings',
                 'verbose_name_plural': 'sender settings',
             },
-        ),
-        migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['vendor', '-last_message_at'], name='messaging_conv_vendor'),
-        ),
-        migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['customer', '-last_message_at'], name='messaging_conv_customer'),
-        ),
-        migrations.AddConstraint(
-            model_name='conversation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('customer__isnull', False), ('kind', 'customer')), models.Q(('customer__isnull', True), ('kind', 'staff')), _connector='OR'), name='messaging_conversation_party'),
-        ),
-        migrations.AddConstraint(
-            model_name='emailtemplate',
-            constraint=models.UniqueConstraint(fields=('vendor', 'kind', 'language'), name='messaging_one_template'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('in_app', True), ('read_at__isnull', True)), fields=['recipient_user', 'vendor'], name='messaging_unread'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient_user', '-created_at'], name='messaging_user_latest'),
-        ),
-        migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['vendor', '-created_at'], name='messaging_delivery_vendor'),
-        ),
-        migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status__in', ['queued', 'retrying'])), fields=['updated_at'], name='messaging_delivery_pending'),
-        ),
-        migrations.AddConstraint(
-            model_name='notificationpreference',
-            constraint=models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='messaging_one_preference'),
         ),
     ]

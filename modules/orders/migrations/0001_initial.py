@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'cart',
                 'verbose_name_plural': 'carts',
                 'ordering': ['-updated_at', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'token'), name='orders_cart_token'), models.UniqueConstraint(condition=models.Q(('customer__isnull', False)), fields=('vendor', 'customer'), name='orders_one_cart_per_customer')],
             },
         ),
         migrations.CreateModel(
@@ -53,6 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'cart line',
                 'verbose_name_plural': 'cart lines',
                 'ordering': ['cart', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('cart', 'variant'), name='orders_cart_line_once'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1), ('quantity__lte', 999)), name='orders_cart_line_quantity')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +98,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'order',
                 'verbose_name_plural': 'orders',
                 'ordering': ['-placed_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-placed_at'], name='orders_recent'), models.Index(fields=['vendor', 'status'], name='orders_status'), models.Index(fields=['status', 'expires_at'], name='orders_due'), models.Index(fields=['vendor', 'customer'], name='orders_customer')],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'number'), name='orders_number_per_vendor'), models.UniqueConstraint(fields=('vendor', 'sequence'), name='orders_sequence_per_vendor'), models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('shipping'))), ('prices_include_tax', False), _connector='OR'), name='orders_total_inclusive'), models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('shipping')), '+', models.F('tax'))), ('prices_include_tax', True), _connector='OR'), name='orders_total_exclusive')],
             },
         ),
         migrations.CreateModel(
@@ -112,6 +116,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'idempotency key',
                 'verbose_name_plural': 'idempotency keys',
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'scope', 'key'), name='orders_idempotency_key')],
             },
         ),
         migrations.CreateModel(
@@ -165,6 +170,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'order line',
                 'verbose_name_plural': 'order lines',
                 'ordering': ['order', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='orders_line_quantity')],
             },
         ),
         migrations.CreateModel(
@@ -182,61 +188,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'order settings',
                 'verbose_name_plural': 'order settings',
             },
-        ),
-        migrations.AddConstraint(
-            model_name='cart',
-            constraint=models.UniqueConstraint(fields=('vendor', 'token'), name='orders_cart_token'),
-        ),
-        migrations.AddConstraint(
-            model_name='cart',
-            constraint=models.UniqueConstraint(condition=models.Q(('customer__isnull', False)), fields=('vendor', 'customer'), name='orders_one_cart_per_customer'),
-        ),
-        migrations.AddConstraint(
-            model_name='cartline',
-            constraint=models.UniqueConstraint(fields=('cart', 'variant'), name='orders_cart_line_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='cartline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1), ('quantity__lte', 999)), name='orders_cart_line_quantity'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['vendor', '-placed_at'], name='orders_recent'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['vendor', 'status'], name='orders_status'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'expires_at'], name='orders_due'),
-        ),
-        migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['vendor', 'customer'], name='orders_customer'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('vendor', 'number'), name='orders_number_per_vendor'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('vendor', 'sequence'), name='orders_sequence_per_vendor'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('shipping'))), ('prices_include_tax', False), _connector='OR'), name='orders_total_inclusive'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '+', models.F('shipping')), '+', models.F('tax'))), ('prices_include_tax', True), _connector='OR'), name='orders_total_exclusive'),
-        ),
-        migrations.AddConstraint(
-            model_name='idempotencykey',
-            constraint=models.UniqueConstraint(fields=('vendor', 'scope', 'key'), name='orders_idempotency_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='orders_line_quantity'),
         ),
     ]

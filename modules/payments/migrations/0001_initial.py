@@ -42,6 +42,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'payment',
                 'verbose_name_plural': 'payments',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['vendor', '-created_at'], name='payments_recent'), models.Index(fields=['gateway', 'external_id'], name='payments_external'), models.Index(fields=['platform', 'state'], name='payments_platform_state')],
+                'constraints': [models.UniqueConstraint(fields=('vendor', 'reference'), name='payments_one_per_ref'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payments_amount_positive'), models.CheckConstraint(condition=models.Q(('captured__gte', 0), ('captured__lte', models.F('amount'))), name='payments_captured_within_amount'), models.CheckConstraint(condition=models.Q(('refunded__gte', 0), ('refunded__lte', models.F('captured'))), name='payments_refunded_within_captured')],
             },
         ),
         migrations.CreateModel(
@@ -80,6 +82,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'processed webhook',
                 'verbose_name_plural': 'processed webhooks',
                 'ordering': ['-received_at', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('gateway', 'event_id'), name='payments_webhook_once')],
             },
         ),
         migrations.CreateModel(
@@ -99,42 +102,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'refund',
                 'verbose_name_plural': 'refunds',
                 'ordering': ['-created_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payments_refund_positive')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['vendor', '-created_at'], name='payments_recent'),
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['gateway', 'external_id'], name='payments_external'),
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['platform', 'state'], name='payments_platform_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(fields=('vendor', 'reference'), name='payments_one_per_ref'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payments_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('captured__gte', 0), ('captured__lte', models.F('amount'))), name='payments_captured_within_amount'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded__gte', 0), ('refunded__lte', models.F('captured'))), name='payments_refunded_within_captured'),
-        ),
-        migrations.AddConstraint(
-            model_name='processedwebhook',
-            constraint=models.UniqueConstraint(fields=('gateway', 'event_id'), name='payments_webhook_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payments_refund_positive'),
         ),
     ]
