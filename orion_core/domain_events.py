@@ -48,6 +48,30 @@ class DomainEvent(Signal):
             lambda: self._deliver(sender, platform_id=platform_id, vendor_id=vendor_id, **payload)
         )
 
+    def send_each_on_commit(
+        self,
+        sender: str,
+        *,
+        platform_id: int | None,
+        vendor_id: int | None,
+        payloads: list[dict[str, Any]],
+    ) -> None:
+        """``send_on_commit`` for many facts of one kind at once (a feed's thousands of
+        products): one event per payload, in order, through one commit hook."""
+        for payload in payloads:
+            if set(payload) != set(self.payload):
+                raise TypeError(
+                    f"{self.name} carries {sorted(self.payload)}, not {sorted(payload)}."
+                )
+        if not payloads:
+            return
+
+        def deliver_each() -> None:
+            for payload in payloads:
+                self._deliver(sender, platform_id=platform_id, vendor_id=vendor_id, **payload)
+
+        transaction.on_commit(deliver_each)
+
     def _deliver(self, sender: str, **kwargs: Any) -> None:
         for receiver, result in self.send_robust(sender, **kwargs):
             if isinstance(result, Exception):

@@ -57,7 +57,7 @@ from modules.inventory.models import (
     StockMovement,
 )
 from modules.tenancy.context import current
-from orion_core import shared_cache, state
+from orion_core import bulk, shared_cache, state
 from orion_core.contracts.stock import OutOfStock, ReservationExpired, Shortage, stock_scope
 from orion_core.domain_events import stock_low
 
@@ -412,6 +412,22 @@ def set_level(
         return movement
 
 
+# What ``set_levels`` writes of a movement (the other fields keep their defaults).
+_MOVEMENT_COLUMNS = (
+    "vendor",
+    "kind",
+    "variant",
+    "sku",
+    "location",
+    "on_hand_delta",
+    "reserved_delta",
+    "on_hand_after",
+    "reserved_after",
+    "reason",
+    "note",
+)
+
+
 def set_levels(
     vendor: Any,
     quantities: Mapping[int, int],
@@ -429,58 +445,52 @@ def set_levels(
             raise _invalid("reason", pgettext("inventory", "Choose a reason."), "required")
         note = _text(note, "note", 200)
         wanted = {pk: _quantity(qty, allow_zero=True) for pk, qty in quantities.items()}
-        variants = dict(Variant.objects.filter(pk__in=list(wanted)).values_list("pk", "sku"))
+        variants = dict(
+            Variant.objects.filter(pk__in=list(wanted)).order_by().values_list("pk", "sku")
+        )
         if not variants:
             return 0
         place = default_location(vid)
-        levels = {
-            level.variant_id: level
-            for level in StockLevel.objects.select_for_update()
+        levels = {  # variant → (level pk, on hand, reserved)
+            variant: (pk, on_hand, reserved)
+            for variant, pk, on_hand, reserved in StockLevel.objects.select_for_update()
             .filter(location=place, variant_id__in=list(variants))
             .order_by("pk")
+            .values_list("variant_id", "pk", "on_hand", "reserved")
         }
         changes: dict[int, int] = {}
-        movements = []
-        fresh, moved = [], []
+        movements, fresh, moved = [], [], []
         now = timezone.now()
         for pk in sorted(variants):
-            level = levels.get(pk) or StockLevel(vendor_id=vid, variant_id=pk, location=place)
+            level, on_hand, reserved = levels.get(pk, (None, 0, 0))
             quantity = wanted[pk]
-            change = quantity - level.on_hand
-            if change == 0 and level.pk:
+            change = quantity - on_hand
+            if change == 0 and level:
                 continue
-            if quantity < level.reserved:
+            if quantity < reserved:
                 raise _invalid(
                     "quantity",
                     _("%(reserved)s are reserved here: the level cannot go below that.")
-                    % {"reserved": level.reserved},
+                    % {"reserved": reserved},
                     "reserved",
                 )
-            level.on_hand, level.updated_at = quantity, now
-            (moved if level.pk else fresh).append(level)
+            if level:
+                moved.append((quantity, now, level))
+            else:
+                fresh.append((vid, pk, place.pk, quantity))
             if change == 0:
                 continue  # a new level at 0: tracked now, nothing moved
             changes[pk] = change
             movements.append(
-                StockMovement(
-                    vendor_id=vid,
-                    kind=StockMovement.Kind.ADJUST,
-                    variant_id=pk,
-                    sku=variants[pk],
-                    location_id=place.pk,
-                    on_hand_delta=change,
-                    reserved_delta=0,
-                    on_hand_after=level.on_hand,
-                    reserved_after=level.reserved,
-                    reason=reason,
-                    note=note,
-                )
+                (vid, StockMovement.Kind.ADJUST, pk, variants[pk], place.pk, change, 0)
+                + (quantity, reserved, reason, note)
             )
-        # New levels are inserted with their quantity; a level created meanwhile by another
-        # transaction makes this one fail whole (the unique level per variant and location).
-        StockLevel.objects.bulk_create(fresh)
-        StockLevel.objects.bulk_update(moved, ["on_hand", "updated_at"], batch_size=100)
-        StockMovement.objects.bulk_create(movements)
+        # Written as plain rows (``orion_core.bulk``): a feed sets thousands at once. A level
+        # created meanwhile by another transaction makes this one fail whole (the unique level
+        # per variant and location).
+        bulk.insert(StockLevel, ("vendor", "variant", "location", "on_hand"), fresh)
+        bulk.update(StockLevel, ("on_hand", "updated_at"), moved)
+        bulk.insert(StockMovement, _MOVEMENT_COLUMNS, movements)
         _notify_low(vid, changes)
         return len(changes)
 

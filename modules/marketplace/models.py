@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +164,8 @@ class StagedProduct(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
     image_urls = models.JSONField(_("image URLs"), default=list, blank=True)
-    raw = models.JSONField(_("row as read"), default=dict)
+    # A JSON feed's numbers are read as Decimal (exact): kept as the text they were written as.
+    raw = models.JSONField(_("row as read"), default=dict, encoder=DjangoJSONEncoder)
     state = models.CharField(
         pgettext_lazy("staged product", "state"), max_length=10, choices=State.choices
     )

@@ -97,3 +97,42 @@ def test_without_a_stock_module_everything_is_available():
     reservation = stock.reserve(1, "order-1", [StockLine(5, 3)], expires_at=None)
     assert reservation.lines == (StockLine(5, 3),)
     assert stock.set_level(1, 5, 10, reason="count") is False
+
+
+def test_many_facts_are_sent_in_order_after_one_commit(heard, django_capture_on_commit_callbacks):
+    payloads = [{"product_id": n, "title": f"Mug {n}", "sku": f"MUG-{n}"} for n in (3, 1, 2)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        product_published.send_each_on_commit(
+            "marketplace", platform_id=1, vendor_id=2, payloads=payloads
+        )
+        assert heard == []
+    assert len(callbacks) == 1  # one hook for all of them, not one per product
+    assert [kwargs["product_id"] for _sender, kwargs in heard] == [3, 1, 2]
+    assert {(sender, kwargs["vendor_id"], kwargs["platform_id"]) for sender, kwargs in heard} == {
+        ("marketplace", 2, 1)
+    }
+
+
+def test_many_facts_are_checked_before_any_is_sent(heard, django_capture_on_commit_callbacks):
+    good = {"product_id": 1, "title": "Mug", "sku": "MUG-1"}
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(TypeError, match="product_id"),
+    ):
+        product_published.send_each_on_commit(
+            "marketplace", platform_id=1, vendor_id=2, payloads=[good, {"product_id": 2}]
+        )
+    assert callbacks == [] and heard == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_facts_of_a_rolled_back_change_are_not_sent(heard):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        product_published.send_each_on_commit(
+            "marketplace",
+            platform_id=1,
+            vendor_id=2,
+            payloads=[{"product_id": 1, "title": "Mug", "sku": "MUG-1"}],
+        )
+        raise RuntimeError("rolled back")
+    assert heard == []

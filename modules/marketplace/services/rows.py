@@ -7,6 +7,7 @@ one go. A row with errors is still staged, with its raw values, so the portal ca
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +20,14 @@ from modules.catalog.models import SKU_VALIDATOR
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("9999999999.99")
 _url = URLValidator(schemes=["http", "https"])
+# The everyday image address (http(s), a host of letters, digits and hyphens under a top-level
+# domain of letters, any path): a subset of what ``_url`` accepts, checked in a tenth of its
+# time. Anything else (a port, an IP address, an IDN, a user name) is left to ``_url``.
+_PLAIN_URL = re.compile(
+    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:[/?#][^\s]*)?",
+    re.IGNORECASE,
+)
+_PLAIN_HOST_MAX = 253
 
 
 @dataclasses.dataclass
@@ -124,9 +133,17 @@ def _images(value: Any, row: Row) -> list[str]:
         if not url:
             continue
         try:
-            _url(url)
+            if not _plain(url):
+                _url(url)
         except ValidationError:
             row.error("image_urls", _("Not a web address: %(url)s") % {"url": url[:100]})
             continue
         found.append(url)
     return found
+
+
+def _plain(url: str) -> bool:
+    """Whether ``url`` is an everyday address ``_url`` would accept (False: ask ``_url``)."""
+    if len(url) > _url.max_length or not _PLAIN_URL.fullmatch(url):
+        return False
+    return len(url.split("/", 3)[2]) <= _PLAIN_HOST_MAX

@@ -3,7 +3,7 @@
 Each batch of rows is one transaction that writes its staged rows with one bulk insert and
 moves the job's checkpoint and counts past them. A worker that dies loses at most the batch it
 was writing; running the job again skips the rows below the checkpoint, and the unique
-``(job, row_number)`` (inserts ignore conflicts) is the backstop that no row is staged twice.
+``(job, row_number)`` is the backstop that no row is staged twice.
 Batches hold ``MARKETPLACE_IMPORT_BATCH_SIZE`` rows (default 500): smaller ones lose less to a
 crash and show progress more often, at the cost of more transactions. Between batches the job
 may be cancelled. A file that cannot be imported (``FeedError``) is refused before any row is
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from modules.catalog.models import Product, Variant
 from modules.inventory.services import stock_of
 from modules.marketplace.models import ImportJob, StagedProduct
 from modules.marketplace.services import feeds, rows, stats
+from orion_core import bulk
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ BATCH_SIZE = 500  # rows per batch, unless MARKETPLACE_IMPORT_BATCH_SIZE says ot
 Progress = Callable[[ImportJob], None]
 
 State = StagedProduct.State
+Decision = StagedProduct.Decision
 Status = ImportJob.Status
 
 
@@ -57,6 +59,11 @@ def opener(job: ImportJob) -> feeds.Opener:
     return _open  # type: ignore[return-value]
 
 
+def configured_batch_size() -> int:
+    """Rows per batch, staging and publishing: ``MARKETPLACE_IMPORT_BATCH_SIZE`` or ours."""
+    return int(getattr(settings, "MARKETPLACE_IMPORT_BATCH_SIZE", BATCH_SIZE))
+
+
 def stage(
     job: ImportJob,
     *,
@@ -67,7 +74,7 @@ def stage(
     """Stage the rows of ``job``'s feed from its checkpoint on, ``batch_size`` rows (default:
     the setting) per transaction; the job as it ends (staged, failed or cancelled). A job
     already past staging is returned as it is."""
-    batch_size = batch_size or int(getattr(settings, "MARKETPLACE_IMPORT_BATCH_SIZE", BATCH_SIZE))
+    batch_size = batch_size or configured_batch_size()
     with scope(vendor=job.vendor_id):
         return _stage(job, batch_size, progress, open_file)
 
@@ -162,14 +169,25 @@ def fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+# What a staged row is written with (``bulk.insert``: no model instance, no per-value compile).
+STAGED_COLUMNS = (
+    "vendor",
+    "job",
+    "row_number",
+    "sku",
+    "title",
+    "description",
+    "price",
+    "currency",
+    "quantity",
+    "category",
+    "image_urls",
+    "raw",
+    "state",
+    "errors",
+    "decision",
+)
+_SKIPPED = (State.ERROR, State.UNCHANGED)
 
 
 def _stage_batch(job: ImportJob, batch: list[tuple[int, dict[str, Any]]]) -> None:
@@ -179,11 +197,11 @@ def _stage_batch(job: ImportJob, batch: list[tuple[int, dict[str, Any]]]) -> Non
     seen = set(
         StagedProduct.objects.filter(job=job, sku__in=skus, row_number__lt=batch[0][0])
         .exclude(state=State.ERROR)
+        .order_by()
         .values_list("sku", flat=True)
     )
     current = _catalogue(job.vendor_id, skus)
     staged = []
-    counts = {State.NEW: 0, State.CHANGED: 0, State.UNCHANGED: 0, State.ERROR: 0}
     for number, raw, row in checked:
         if not row.errors and row.sku in seen:
             row.error("sku", _("This SKU appears earlier in the file."))
@@ -191,24 +209,22 @@ def _stage_batch(job: ImportJob, batch: list[tuple[int, dict[str, Any]]]) -> Non
         if state != State.ERROR:
             seen.add(row.sku)
         staged.append(
-            StagedProduct(
-                vendor_id=job.vendor_id,
-                job=job,
-                row_number=number,
-                sku=row.sku[:64],
-                title=row.title[:200],
-                description=row.description,
-                price=row.price,
-                currency=row.currency[:3],
-                quantity=row.quantity,
-                category=row.category,
-                image_urls=row.image_urls,
-                raw=_jsonable(raw),
-                state=state,
-                errors=row.errors,
-                decision=StagedProduct.Decision.SKIP
-                if state in (State.ERROR, State.UNCHANGED)
-                else StagedProduct.Decision.PUBLISH,
+            (
+                job.vendor_id,
+                job.pk,
+                number,
+                row.sku[:64],
+                row.title[:200],
+                row.description,
+                row.price,
+                row.currency[:3],
+                row.quantity,
+                row.category,
+                row.image_urls,
+                raw,
+                state,
+                row.errors,
+                Decision.SKIP if state in _SKIPPED else Decision.PUBLISH,
             )
         )
     last = batch[-1][0]
@@ -217,15 +233,16 @@ def _stage_batch(job: ImportJob, batch: list[tuple[int, dict[str, Any]]]) -> Non
         if locked.checkpoint >= last:
             return  # another run of this job staged the batch already
         # Rows a run that died after its checkpoint was lost may have left: kept, not counted.
+        # The job's lock keeps any other run out until this batch commits.
         present = set(
-            StagedProduct.objects.filter(
-                job=job, row_number__gte=batch[0][0], row_number__lte=last
-            ).values_list("row_number", flat=True)
+            StagedProduct.objects.filter(job=job, row_number__gte=batch[0][0], row_number__lte=last)
+            .order_by()
+            .values_list("row_number", flat=True)
         )
-        staged = [row for row in staged if row.row_number not in present]
-        for row in staged:
-            counts[row.state] += 1
-        StagedProduct.objects.bulk_create(staged, ignore_conflicts=True)
+        if present:
+            staged = [row for row in staged if row[2] not in present]
+        counts = Counter(row[12] for row in staged)
+        bulk.insert(StagedProduct, STAGED_COLUMNS, staged)
         ImportJob.objects.filter(pk=job.pk).update(
             checkpoint=last,
             rows_done=last,
@@ -242,15 +259,17 @@ def _catalogue(vendor_id: int, skus: set[str]) -> dict[str, dict[str, Any]]:
         return {}
     products = {
         p["sku"]: p
-        for p in Product.objects.filter(sku__in=skus).values(
-            "sku", "title", "description", "price", "currency", "category__name"
-        )
+        for p in Product.objects.filter(sku__in=skus)
+        .order_by()
+        .values("pk", "sku", "title", "description", "price", "currency", "category__name")
     }
-    defaults = dict(
-        Variant.objects.filter(product__sku__in=skus, is_default=True).values_list(
-            "product__sku", "pk"
-        )
-    )
+    by_product = {p["pk"]: sku for sku, p in products.items()}
+    defaults = {
+        by_product[product]: pk
+        for product, pk in Variant.objects.filter(product_id__in=list(by_product), is_default=True)
+        .order_by()
+        .values_list("product_id", "pk")
+    }
     stock = stock_of(vendor_id, defaults.values())
     for sku, product in products.items():
         level = stock.get(defaults.get(sku, 0))

@@ -518,3 +518,23 @@ def test_summary(shop, other_shop, variant, their_variant):
     figures = services.summary([shop.pk], default=5)
     assert (figures.tracked, figures.low, figures.out, figures.on_hand) == (3, 2, 1, 53)
     assert services.summary([shop.pk, other_shop.pk], default=5).low == 3
+
+
+def test_set_levels_moves_an_existing_level_and_keeps_what_is_reserved(shop, variant):
+    services.receive(shop, variant, 10)
+    services.reserve(shop, "order-1", [StockLine(variant.pk, 4)])
+    before = level(variant)
+
+    assert services.set_levels(shop, {variant.pk: 6}, note="feed") == 1
+
+    after = level(variant)
+    assert (after.pk, after.on_hand, after.reserved) == (before.pk, 6, 4)
+    assert after.updated_at > before.updated_at
+    last = movements(shop)[-1]
+    assert (last.on_hand_delta, last.on_hand_after, last.reserved_after, last.note) == (
+        -4,
+        6,
+        4,
+        "feed",
+    )
+    assert services.check_ledger([shop.pk]) == []
