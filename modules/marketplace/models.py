@@ -196,6 +196,12 @@ class StagedProduct(models.Model):
         indexes = [
             models.Index(fields=["job", "state", "row_number"], name="marketplace_staged_state"),
             models.Index(fields=["job", "sku"], name="marketplace_staged_sku"),
+            # The last published row of a SKU: the images an import gave it (staging compares).
+            models.Index(
+                fields=["vendor", "sku", "-job"],
+                condition=models.Q(published=True),
+                name="marketplace_staged_published",
+            ),
         ]
 
     def __str__(self) -> str:

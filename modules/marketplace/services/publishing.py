@@ -252,7 +252,7 @@ def _publish_batch(
             )
         bulk.update(Product, _CHANGED_COLUMNS, changed)
         taken_rows = set(published)
-        _set_stock(job, [row for row in rows if row[0] in taken_rows], existing | created, stock)
+        _set_stock(job, [row for row in rows if row[0] in taken_rows], existing, created, stock)
         bulk.update(
             StagedProduct,
             ("state", "errors"),
@@ -314,13 +314,19 @@ def _category_id(job: ImportJob, name: str, cache: dict[str, Category | None]) -
 
 
 def _set_stock(
-    job: ImportJob, rows: list[tuple[Any, ...]], products: dict[str, int], stock: StockProvider
+    job: ImportJob,
+    rows: list[tuple[Any, ...]],
+    existing: dict[str, int],
+    created: dict[str, int],
+    stock: StockProvider,
 ) -> None:
     """Stock of the published ``rows`` (``_ROW`` tuples) that name a quantity, through the
-    contract, where it differs from what is on hand; ``products``: SKU → product pk."""
+    contract, where it differs from what is on hand (a product created by this batch has no
+    stock yet: not asked); ``existing`` and ``created``: SKU → product pk."""
     wanted = {row[1]: row[6] for row in rows if row[6] is not None}
     if not wanted:
         return
+    products = existing | created
     skus = {products[sku]: sku for sku in wanted}
     variants = {
         skus[product]: pk
@@ -328,12 +334,16 @@ def _set_stock(
         .order_by()
         .values_list("product_id", "pk")
     }
-    levels = stock_of(job.vendor_id, variants.values())
+    levels = stock_of(job.vendor_id, [pk for sku, pk in variants.items() if sku in existing])
     changes = {
         variants[sku]: quantity
         for sku, quantity in wanted.items()
         if sku in variants  # a product with options keeps stock per variant, not in the feed
-        and (not levels[variants[sku]].tracked or levels[variants[sku]].on_hand != quantity)
+        and (
+            sku in created
+            or not levels[variants[sku]].tracked
+            or levels[variants[sku]].on_hand != quantity
+        )
     }
     if changes:
         stock.set_levels(

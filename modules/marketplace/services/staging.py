@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
@@ -254,14 +254,29 @@ def _stage_batch(job: ImportJob, batch: list[tuple[int, dict[str, Any]]]) -> Non
 
 
 def _catalogue(vendor_id: int, skus: set[str]) -> dict[str, dict[str, Any]]:
-    """What the catalogue holds of ``skus`` now: product fields and on-hand stock."""
+    """What the catalogue holds of ``skus`` now: product fields and on-hand stock, and the
+    image addresses the last import that published the SKU gave it (``last_images``: None if
+    none did)."""
     if not skus:
         return {}
+    last_published = StagedProduct.objects.filter(
+        vendor_id=vendor_id, sku=OuterRef("sku"), published=True
+    ).order_by("-job_id")
     products = {
         p["sku"]: p
         for p in Product.objects.filter(sku__in=skus)
+        .annotate(last_images=Subquery(last_published.values("image_urls")[:1]))
         .order_by()
-        .values("pk", "sku", "title", "description", "price", "currency", "category__name")
+        .values(
+            "pk",
+            "sku",
+            "title",
+            "description",
+            "price",
+            "currency",
+            "category__name",
+            "last_images",
+        )
     }
     by_product = {p["pk"]: sku for sku, p in products.items()}
     defaults = {
@@ -278,6 +293,9 @@ def _catalogue(vendor_id: int, skus: set[str]) -> dict[str, dict[str, Any]]:
 
 
 def _compare(row: rows.Row, product: dict[str, Any] | None) -> str:
+    """New, changed or unchanged: a product differs when a field the feed gives differs, or
+    when the row names an image no import of the SKU has given it yet (an image the feed
+    dropped is not a change: imports never take images away)."""
     if product is None:
         return State.NEW
     same = (
@@ -287,5 +305,6 @@ def _compare(row: rows.Row, product: dict[str, Any] | None) -> str:
         and product["currency"] == row.currency
         and (product["category__name"] or "") == row.category
         and (row.quantity is None or product["quantity"] == row.quantity)
+        and set(row.image_urls) <= set(product["last_images"] or ())
     )
     return State.UNCHANGED if same else State.CHANGED

@@ -235,3 +235,41 @@ def test_downloads_are_capped_and_only_over_http(server):
             fetching.stream(url, io.BytesIO(), max_bytes=10**6, timeout=5)
         assert refused.value.reason == "scheme"
     assert ImageHandler.served == ["/red.png"]  # the capped one only
+
+
+def test_a_feed_naming_a_new_image_changes_its_product_and_publishing_fetches_it(
+    shop, modules_on, server
+):
+    first = published(shop, [("A-1", [f"{server}/red.png"]), ("B-2", [f"{server}/red.png"])])
+    images.fetch_images(first)
+
+    # The same rows again: unchanged. A-1 names one more image: changed; B-2 drops its image:
+    # unchanged (an import never takes images away).
+    again = staging.stage(
+        make_job(
+            shop,
+            feed(
+                [("A-1", [f"{server}/red.png", f"{server}/blue.jpg"]), ("B-2", [])],
+            ),
+        )
+    )
+    with scopes_disabled():
+        states = dict(StagedProduct.objects.filter(job=again).values_list("sku", "state"))
+    assert states == {"A-1": StagedProduct.State.CHANGED, "B-2": StagedProduct.State.UNCHANGED}
+
+    images.fetch_images(publishing.publish(again))
+
+    assert shown("A-1") == [(0, sha(RED)), (1, sha(BLUE))]
+    assert shown("B-2") == [(0, sha(RED))]
+    third = staging.stage(
+        make_job(shop, feed([("A-1", [f"{server}/blue.jpg", f"{server}/red.png"])]))
+    )
+    assert (third.changed_count, third.unchanged_count) == (0, 1)  # the same images, reordered
+
+
+def test_images_named_for_a_product_made_by_hand_change_it(shop, modules_on, server):
+    ProductFactory(vendor=shop, sku="A-1", title="Product A-1", price="9.90", description="")
+    job = staging.stage(make_job(shop, feed([("A-1", [f"{server}/red.png"])])))
+    assert (job.changed_count, job.unchanged_count) == (1, 0)
+    job = staging.stage(make_job(shop, feed([("A-1", [])])))
+    assert (job.changed_count, job.unchanged_count) == (0, 1)

@@ -75,7 +75,11 @@ def test_rows_compare_with_the_catalogue_by_sku(shop):
         currency="EUR",
     )
     ProductFactory(vendor=shop, sku="LZ-1002", title="Old title", price=Decimal("19.50"))
-    content = sample("products.csv").replace(b",48,Vins", b",,")  # no stock, no category
+    content = (
+        sample("products.csv")
+        .replace(b",48,Vins", b",,")  # no stock, no category
+        .replace(b"https://images.example.com/lz-1001.jpg", b"")  # no image
+    )
 
     job = staging.stage(make_job(shop, content))
 
