@@ -236,6 +236,8 @@ MONITORING_ERROR_RETENTION_DAYS = env.int("MONITORING_ERROR_RETENTION_DAYS", def
 # Vendors' feed and image addresses on private, loopback or reserved networks are refused
 # unless this is on (feeds on an internal network; docs/operations.md).
 MARKETPLACE_FETCH_PRIVATE_ADDRESSES = env.bool("MARKETPLACE_FETCH_PRIVATE_ADDRESSES", default=False)
+# Days the staged rows of an import are kept once it is over (its job and figures stay).
+MARKETPLACE_STAGED_RETENTION_DAYS = env.int("MARKETPLACE_STAGED_RETENTION_DAYS", default=30)
 
 # --- E-mail ------------------------------------------------------------------------------------
 

@@ -75,4 +75,13 @@ class MarketplaceConfig(ModuleConfig):
                 "per feed at a time. Idempotent."
             ),
         ),
+        ScheduledTask(
+            name="purge-staged",
+            task="marketplace.purge_staged",
+            schedule="50 3 * * *",
+            description=(
+                "Delete the staged rows of imports over for longer than "
+                "MARKETPLACE_STAGED_RETENTION_DAYS (the last published row of each SKU stays)."
+            ),
+        ),
     )

@@ -6,7 +6,7 @@ from celery import shared_task
 from django_scopes import scopes_disabled
 
 from modules.marketplace.models import ImportJob
-from modules.marketplace.services import images, jobs, publishing, syncing
+from modules.marketplace.services import images, jobs, publishing, retention, syncing
 from orion_core.tasks import PlatformTask
 
 
@@ -63,3 +63,10 @@ def fetch_images(job_id: int) -> str:
         return "missing"
     done = images.fetch_images(job)
     return f"{done.attached} attached, {done.present} present, {done.failed} failed"
+
+
+@shared_task(name="marketplace.purge_staged", acks_late=True)
+def purge_staged() -> int:
+    """Delete the staged rows of imports over for ``MARKETPLACE_STAGED_RETENTION_DAYS`` (the
+    last published row of each SKU stays); how many went. Daily, for every platform at once."""
+    return retention.purge_staged()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -26,7 +27,7 @@ from django.views.generic import ListView
 from modules.marketplace import tasks
 from modules.marketplace.forms import FeedForm, UploadForm
 from modules.marketplace.models import Feed, ImportJob, StagedProduct
-from modules.marketplace.services import jobs, publishing, syncing
+from modules.marketplace.services import jobs, publishing, retention, syncing
 from orion_core.guards import read_write
 from orion_core.permissions import has_permission
 
@@ -225,6 +226,8 @@ class JobDetailView(ListView):
             filter_query=f"state={self.state}" if self.state in FILTERS else "",
             can_manage=has_permission(self.request, "marketplace.manage"),
             to_publish=publishing.pending_count(job) if job.status == "staged" else 0,
+            purged=retention.purged(job),
+            retention_days=settings.MARKETPLACE_STAGED_RETENTION_DAYS,
             progress_url=reverse(
                 "marketplace:vendor-job-progress",
                 kwargs={"vendor_code": job.vendor.code, "pk": job.pk},
