@@ -4,8 +4,10 @@ Each batch of rows is one transaction that writes its staged rows with one bulk 
 moves the job's checkpoint and counts past them. A worker that dies loses at most the batch it
 was writing; running the job again skips the rows below the checkpoint, and the unique
 ``(job, row_number)`` is the backstop that no row is staged twice.
-Batches hold ``MARKETPLACE_IMPORT_BATCH_SIZE`` rows (default 500): smaller ones lose less to a
-crash and show progress more often, at the cost of more transactions. Between batches the job
+Batches hold ``MARKETPLACE_IMPORT_BATCH_SIZE`` rows (default 2,000): smaller ones lose less to a
+crash and show progress more often, at the cost of more transactions (a batch's fixed part, its
+locks, lookups and round trips, is about ten queries: 2,000 rows a batch imported 40-70% faster
+than 500 on PostgreSQL, bench/import.py). Between batches the job
 may be cancelled. A file that cannot be imported (``FeedError``) is refused before any row is
 staged: ``feeds.inspect`` walks it whole first.
 """
@@ -33,7 +35,7 @@ from orion_core import bulk
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500  # rows per batch, unless MARKETPLACE_IMPORT_BATCH_SIZE says otherwise
+BATCH_SIZE = 2000  # rows per batch, unless MARKETPLACE_IMPORT_BATCH_SIZE says otherwise
 Progress = Callable[[ImportJob], None]
 
 State = StagedProduct.State

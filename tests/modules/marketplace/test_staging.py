@@ -137,11 +137,11 @@ def test_a_crash_half_way_resumes_at_the_checkpoint(shop, tmp_path):
         return real(job, batch)
 
     with mock.patch.object(staging, "_stage_batch", crash_on_third), pytest.raises(RuntimeError):
-        staging.stage(job)
+        staging.stage(job, batch_size=500)
     job.refresh_from_db()
     assert (job.status, job.checkpoint) == (ImportJob.Status.RUNNING, 1_000)
 
-    job = staging.stage(job)
+    job = staging.stage(job, batch_size=500)
 
     assert (job.status, job.checkpoint, job.rows_done) == (ImportJob.Status.STAGED, 2_000, 2_000)
     assert [row.row_number for row in staged(job)] == list(range(1, 2_001))
@@ -169,7 +169,7 @@ def test_cancelled_between_batches(shop, tmp_path):
     def cancel(current):  # runs inside the vendor's scope
         ImportJob.objects.filter(pk=current.pk).update(cancel_requested=True)
 
-    job = staging.stage(job, progress=cancel)
+    job = staging.stage(job, progress=cancel, batch_size=500)
 
     assert (job.status, job.checkpoint) == (ImportJob.Status.CANCELLED, 500)
 

@@ -86,7 +86,8 @@ def test_a_cancelled_pending_job_is_not_staged(shop):
     assert run_import(job.pk) == ImportJob.Status.CANCELLED
 
 
-def test_the_command_stages_a_file_with_a_line_per_batch(shop, platform, tmp_path):
+def test_the_command_stages_a_file_with_a_line_per_batch(shop, platform, tmp_path, settings):
+    settings.MARKETPLACE_IMPORT_BATCH_SIZE = 500
     path = tmp_path / "feed.csv"
     write_big_csv(path, 1_100)
     out = io.StringIO()
