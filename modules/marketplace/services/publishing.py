@@ -206,8 +206,9 @@ def _publish_batch(
         )
         if not rows:
             return 0
+        last = rows[-1][-1]
         window = StagedProduct.objects.filter(
-            job=job, row_number__gt=after, row_number__lte=rows[-1][-1]
+            job=job, row_number__gt=after, row_number__lte=last
         ).values("sku")
         existing = dict(
             Product.objects.select_for_update()
@@ -222,7 +223,7 @@ def _publish_batch(
             .values_list("sku", flat=True)
         )
         now = timezone.now()
-        new, changed, refused, published = [], [], [], []
+        new, changed, refused, publishable = [], [], [], []
         for pk, sku, title, description, price, currency, _quantity, category, _n in rows:
             if sku in taken:
                 refused.append(({"sku": [_("Another product's variant has this SKU.")]}, pk))
@@ -234,12 +235,12 @@ def _publish_batch(
             category_id = _category_id(job, category, categories)
             if product_id is None:
                 new.append(
-                    (vendor_id, sku, _slug(sku, title), title, description, price, currency,
-                     category_id, Product.Status.ACTIVE, now)
-                )  # fmt: skip
+                    (vendor_id, sku, _slug(sku, title), title, description, price, currency)
+                    + (category_id, Product.Status.ACTIVE, now)
+                )
             else:
                 changed.append((title, description, price, currency, category_id, now, product_id))
-            published.append(pk)
+            publishable.append(pk)
         bulk.insert(Product, _NEW_COLUMNS, new)
         created: dict[str, int] = {}
         if new:
@@ -251,14 +252,16 @@ def _publish_batch(
                 ((vendor_id, pk, sku, True) for sku, pk in created.items()),
             )
         bulk.update(Product, _CHANGED_COLUMNS, changed)
-        taken_rows = set(published)
-        _set_stock(job, [row for row in rows if row[0] in taken_rows], existing, created, stock)
+        publishable_pks = set(publishable)
+        _set_stock(
+            job, [row for row in rows if row[0] in publishable_pks], existing, created, stock
+        )
         bulk.update(
             StagedProduct,
             ("state", "errors"),
             ((State.ERROR, errors, pk) for errors, pk in refused),
         )
-        _pending(job).filter(row_number__gt=after, row_number__lte=rows[-1][-1]).update(
+        _pending(job).filter(row_number__gt=after, row_number__lte=last).update(
             published=True,
             product_id=Subquery(
                 Product.objects.filter(vendor_id=vendor_id, sku=OuterRef("sku")).values("pk")
@@ -272,7 +275,7 @@ def _publish_batch(
         changed_on_commit(vendor_id)
         if new:
             _announce(job, [(created[row[1]], row[3], row[1]) for row in new])
-    return rows[-1][-1]
+    return last
 
 
 def _beyond(limit: Limit) -> str:
